@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+** wasmbox public C API.
+**
+** Object model (each object lives no longer than the one it hangs from):
+**
+**   wb_engine_t    shared configuration and the canonical function-type table;
+**                  safe to share between threads.
+**   wb_module_t    a decoded, validated and lowered module; immutable, may be
+**                  instantiated any number of times, from any thread.
+**   wb_store_t     a set of instances and the objects they use (functions,
+**                  tables, memories, globals). One thread at a time.
+**   wb_linker_t    named definitions used to satisfy a module's imports.
+**   wb_instance_t  an instantiated module; owned by its store.
+**
+** Errors come through two channels, as in wasmtime:
+**   - wb_error_t: an owned object for decode, validation, link and usage
+**     errors, carrying a message and, for decode/validation, a byte offset.
+**   - wb_trap_t:  an owned object for traps raised while running guest code,
+**     carrying a wb_trap_code_t, a message and a wasm backtrace.
+**
+** Ownership: functions returning `wb_*_t *` through an `out` parameter or a
+** return value hand ownership to the caller unless the comment says the
+** object is borrowed. Functions, tables, memories and globals are owned by
+** their store and stay valid until it is deleted; there is nothing to free.
+*/
+#ifndef WASMBOX_H
+#define WASMBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WASMBOX_VERSION "0.1.0"
+
+/* {====================== Values and types ======================} */
+
+/* Value kinds use their WebAssembly binary encoding. */
+typedef enum wb_valkind {
+  WB_I32 = 0x7F,
+  WB_I64 = 0x7E,
+  WB_F32 = 0x7D,
+  WB_F64 = 0x7C,
+  WB_V128 = 0x7B,
+  WB_FUNCREF = 0x70,
+  WB_EXTERNREF = 0x6F,
+} wb_valkind_t;
+
+typedef struct wb_func wb_func_t;
+typedef struct wb_table wb_table_t;
+typedef struct wb_memory wb_memory_t;
+typedef struct wb_global wb_global_t;
+
+/* A tagged value. References are borrowed pointers; NULL is the null ref. */
+typedef struct wb_val {
+  wb_valkind_t kind;
+  union {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    wb_func_t *funcref;
+    void *externref;
+  } of;
+} wb_val_t;
+
+/* Function type: parameter and result kinds. Immutable once made. */
+typedef struct wb_functype wb_functype_t;
+
+/* Makes a function type; the arrays are copied. The caller owns the result. */
+wb_functype_t *wb_functype_new(const wb_valkind_t *params, size_t nparams,
+                               const wb_valkind_t *results, size_t nresults);
+/* Frees a type made by wb_functype_new. Borrowed types must not be freed. */
+void wb_functype_delete(wb_functype_t *type);
+size_t wb_functype_param_count(const wb_functype_t *type);
+size_t wb_functype_result_count(const wb_functype_t *type);
+wb_valkind_t wb_functype_param(const wb_functype_t *type, size_t i);
+wb_valkind_t wb_functype_result(const wb_functype_t *type, size_t i);
+
+/* Name of a value kind ("i32", "funcref", ...); static storage. */
+const char *wb_valkind_name(wb_valkind_t kind);
+
+/* {====================== Errors ======================} */
+
+typedef struct wb_error wb_error_t;
+
+typedef enum wb_error_kind {
+  WB_ERROR_DECODE = 1, /* malformed binary */
+  WB_ERROR_VALIDATE,   /* well-formed but invalid module */
+  WB_ERROR_LINK,       /* imports could not be satisfied */
+  WB_ERROR_INSTANTIATE,/* segment out of range at instantiation, ... */
+  WB_ERROR_USAGE,      /* the API was called with wrong arguments */
+  WB_ERROR_RESOURCE,   /* out of memory, address space, ... */
+} wb_error_kind_t;
+
+/* Message of an error; borrowed, valid until the error is deleted. */
+const char *wb_error_message(const wb_error_t *error);
+/* Byte offset in the module where a decode/validate error was found, or
+   SIZE_MAX when the error has no position. */
+size_t wb_error_offset(const wb_error_t *error);
+wb_error_kind_t wb_error_kind(const wb_error_t *error);
+/* Frees an error; NULL is allowed. */
+void wb_error_delete(wb_error_t *error);
+
+/* {====================== Traps ======================} */
+
+typedef enum wb_trap_code {
+  WB_TRAP_UNREACHABLE = 1,      /* "unreachable" */
+  WB_TRAP_MEMORY_OUT_OF_BOUNDS, /* "out of bounds memory access" */
+  WB_TRAP_TABLE_OUT_OF_BOUNDS,  /* "out of bounds table access" */
+  WB_TRAP_UNDEFINED_ELEMENT,    /* call_indirect index past the table */
+  WB_TRAP_UNINITIALIZED_ELEMENT,/* call_indirect through a null entry */
+  WB_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+  WB_TRAP_NULL_REFERENCE,
+  WB_TRAP_INTEGER_DIVIDE_BY_ZERO,
+  WB_TRAP_INTEGER_OVERFLOW,
+  WB_TRAP_INVALID_CONVERSION,   /* "invalid conversion to integer" */
+  WB_TRAP_STACK_EXHAUSTED,      /* "call stack exhausted" */
+  WB_TRAP_OUT_OF_FUEL,
+  WB_TRAP_INTERRUPT,            /* deadline passed or host interrupt */
+  WB_TRAP_HOST,                 /* raised by a host function */
+} wb_trap_code_t;
+
+typedef struct wb_trap wb_trap_t;
+
+/* Makes a trap a host function can return. The message is copied; the
+   caller owns the trap (and gives it away by returning it from a callback). */
+wb_trap_t *wb_trap_new(wb_trap_code_t code, const char *message);
+wb_trap_code_t wb_trap_code(const wb_trap_t *trap);
+/* Borrowed; valid until the trap is deleted. */
+const char *wb_trap_message(const wb_trap_t *trap);
+/* Short name of a code ("unreachable", "memory out of bounds", ...). */
+const char *wb_trap_code_name(wb_trap_code_t code);
+/* Wasm backtrace, innermost frame first. */
+size_t wb_trap_frame_count(const wb_trap_t *trap);
+uint32_t wb_trap_frame_func_index(const wb_trap_t *trap, size_t i);
+/* Name from the name section, or NULL; borrowed. */
+const char *wb_trap_frame_func_name(const wb_trap_t *trap, size_t i);
+/* Frees a trap; NULL is allowed. */
+void wb_trap_delete(wb_trap_t *trap);
+
+/* {====================== Engine and configuration ======================} */
+
+typedef struct wb_config wb_config_t;
+typedef struct wb_engine wb_engine_t;
+
+/* A configuration with defaults. The caller owns it until passed to
+   wb_engine_new, which always takes it. */
+wb_config_t *wb_config_new(void);
+void wb_config_delete(wb_config_t *config);
+/* Value stack per store, in bytes (default 64 MiB of address space; RAM is
+   used only as deep as calls go). */
+void wb_config_stack_size_set(wb_config_t *config, size_t bytes);
+/* Maximum nesting of wasm calls (default 100000). */
+void wb_config_max_call_depth_set(wb_config_t *config, uint32_t depth);
+
+/* Makes an engine. Takes ownership of config (NULL for defaults). */
+wb_engine_t *wb_engine_new(wb_config_t *config);
+/* Frees an engine; its modules and stores must be deleted first. */
+void wb_engine_delete(wb_engine_t *engine);
+
+/* {====================== Modules ======================} */
+
+typedef struct wb_module wb_module_t;
+
+/* Decodes, validates and lowers a module. The bytes are only read, never
+   kept. On success returns NULL and stores a caller-owned module in *out;
+   on failure returns a caller-owned error and leaves *out NULL. */
+wb_error_t *wb_module_new(wb_engine_t *engine, const uint8_t *bytes,
+                          size_t len, wb_module_t **out);
+/* Checks a module without keeping it; NULL when valid, else an owned error. */
+wb_error_t *wb_module_validate(wb_engine_t *engine, const uint8_t *bytes,
+                               size_t len);
+/* Frees a module; instances made from it must be gone (their store deleted). */
+void wb_module_delete(wb_module_t *module);
+
+typedef enum wb_externkind {
+  WB_EXTERN_FUNC = 0,
+  WB_EXTERN_TABLE = 1,
+  WB_EXTERN_MEMORY = 2,
+  WB_EXTERN_GLOBAL = 3,
+} wb_externkind_t;
+
+/* Describes one import or export of a module. All pointers are borrowed
+   from the module. Names are not NUL-terminated in general; use the lengths. */
+typedef struct wb_externdesc {
+  wb_externkind_t kind;
+  const char *module; /* imports only */
+  size_t module_len;
+  const char *name;
+  size_t name_len;
+  const wb_functype_t *functype; /* WB_EXTERN_FUNC */
+  wb_valkind_t valkind;          /* global value or table element kind */
+  bool mutable_;                 /* globals */
+  uint32_t min, max;             /* tables and memories (pages) */
+  bool has_max;
+} wb_externdesc_t;
+
+size_t wb_module_import_count(const wb_module_t *module);
+void wb_module_import_get(const wb_module_t *module, size_t i,
+                          wb_externdesc_t *out);
+size_t wb_module_export_count(const wb_module_t *module);
+void wb_module_export_get(const wb_module_t *module, size_t i,
+                          wb_externdesc_t *out);
+
+/* {====================== Stores and host objects ======================} */
+
+typedef struct wb_store wb_store_t;
+
+/* Makes a store on an engine; the caller owns it. */
+wb_store_t *wb_store_new(wb_engine_t *engine);
+/* Frees a store and every instance and object it owns. */
+void wb_store_delete(wb_store_t *store);
+
+typedef struct wb_caller wb_caller_t;
+
+/* A host function. Reads args, writes results (kinds preset to the type's).
+   Returns NULL on success, or an owned trap, which the guest then raises. */
+typedef wb_trap_t *(*wb_func_callback_t)(void *env, wb_caller_t *caller,
+                                         const wb_val_t *args, size_t nargs,
+                                         wb_val_t *results, size_t nresults);
+
+/* Memory 0 of the instance that made the call, or NULL; borrowed. */
+wb_memory_t *wb_caller_memory(wb_caller_t *caller);
+/* The store the call runs in; borrowed. */
+wb_store_t *wb_caller_store(wb_caller_t *caller);
+
+/* Makes a host function in store. The type is copied; env is passed to cb
+   and, if finalizer is not NULL, handed to it when the store is deleted. */
+wb_func_t *wb_func_new(wb_store_t *store, const wb_functype_t *type,
+                       wb_func_callback_t cb, void *env,
+                       void (*finalizer)(void *env));
+/* The function's type; borrowed from the store. */
+const wb_functype_t *wb_func_type(const wb_func_t *func);
+
+/* Calls func. Three outcomes, as in wasmtime:
+   - returns an owned error (wrong argument count or kinds): nothing ran;
+   - returns NULL and sets *trap to an owned trap: the call trapped;
+   - returns NULL and sets *trap to NULL: results[0..nresults) are written. */
+wb_error_t *wb_func_call(wb_store_t *store, wb_func_t *func,
+                         const wb_val_t *args, size_t nargs, wb_val_t *results,
+                         size_t nresults, wb_trap_t **trap);
+
+/* Makes a global; owned by the store. init must match kind. */
+wb_global_t *wb_global_new(wb_store_t *store, wb_valkind_t kind, bool mutable_,
+                           wb_val_t init);
+wb_val_t wb_global_get(const wb_global_t *global);
+/* Sets a mutable global; false (and no change) if immutable or wrong kind. */
+bool wb_global_set(wb_global_t *global, wb_val_t val);
+wb_valkind_t wb_global_kind(const wb_global_t *global);
+bool wb_global_mutable(const wb_global_t *global);
+
+/* Makes a table of funcref or externref, every element set to init. */
+wb_table_t *wb_table_new(wb_store_t *store, wb_valkind_t kind, uint32_t min,
+                         uint32_t max, bool has_max, wb_val_t init);
+uint32_t wb_table_size(const wb_table_t *table);
+bool wb_table_get(const wb_table_t *table, uint32_t i, wb_val_t *out);
+bool wb_table_set(wb_table_t *table, uint32_t i, wb_val_t val);
+wb_valkind_t wb_table_kind(const wb_table_t *table);
+/* Limits of a table or memory as they stand now (min is the current size). */
+void wb_table_limits(const wb_table_t *table, uint32_t *min, uint32_t *max,
+                     bool *has_max);
+
+/* Makes a linear memory of min pages (64 KiB each) behind guard pages. */
+wb_memory_t *wb_memory_new(wb_store_t *store, uint32_t min, uint32_t max,
+                           bool has_max);
+/* Base of the memory's bytes; borrowed, stable for the memory's life. */
+uint8_t *wb_memory_data(wb_memory_t *memory);
+size_t wb_memory_data_size(const wb_memory_t *memory);
+uint32_t wb_memory_pages(const wb_memory_t *memory);
+/* Grows by delta pages; true and *old_pages on success, false if refused. */
+bool wb_memory_grow(wb_memory_t *memory, uint32_t delta, uint32_t *old_pages);
+void wb_memory_limits(const wb_memory_t *memory, uint32_t *min, uint32_t *max,
+                      bool *has_max);
+
+/* {====================== Linking and instances ======================} */
+
+typedef struct wb_extern {
+  wb_externkind_t kind;
+  union {
+    wb_func_t *func;
+    wb_table_t *table;
+    wb_memory_t *memory;
+    wb_global_t *global;
+  } of;
+} wb_extern_t;
+
+typedef struct wb_linker wb_linker_t;
+typedef struct wb_instance wb_instance_t;
+
+/* Makes an empty linker for store; the caller owns it. */
+wb_linker_t *wb_linker_new(wb_store_t *store);
+void wb_linker_delete(wb_linker_t *linker);
+/* Defines module.name as item (borrowed from the store). Redefinition
+   replaces. Names are copied. Returns NULL or an owned error. */
+wb_error_t *wb_linker_define(wb_linker_t *linker, const char *module,
+                             const char *name, wb_extern_t item);
+/* Makes a host function and defines it; as wb_func_new + wb_linker_define. */
+wb_error_t *wb_linker_define_func(wb_linker_t *linker, const char *module,
+                                  const char *name, const wb_functype_t *type,
+                                  wb_func_callback_t cb, void *env,
+                                  void (*finalizer)(void *env));
+/* Defines every export of instance under module name. */
+wb_error_t *wb_linker_define_instance(wb_linker_t *linker, const char *module,
+                                      wb_instance_t *instance);
+
+/* Instantiates module with the linker's definitions, initialises segments
+   and runs the start function. Three outcomes:
+   - an owned error: link errors (every missing or mismatched import is
+     listed) or a segment out of range; nothing is left behind;
+   - NULL and *trap set: the start function trapped (*out is NULL);
+   - NULL and *trap NULL: *out is the instance, owned by the store. */
+wb_error_t *wb_linker_instantiate(wb_linker_t *linker, const wb_module_t *module,
+                                  wb_instance_t **out, wb_trap_t **trap);
+
+/* Looks up an export by name; false if there is none. */
+bool wb_instance_export_get(const wb_instance_t *instance, const char *name,
+                            size_t name_len, wb_extern_t *out);
+/* Memory 0 of the instance, or NULL; borrowed. */
+wb_memory_t *wb_instance_memory(const wb_instance_t *instance);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
