@@ -122,6 +122,11 @@ static inline double num_f64_copysign(double a, double b) {
                            (num_f64_bits(b) & 0x8000000000000000ull));
 }
 
+/* Rounding functions may hand a signalling NaN back unchanged; wasm wants
+   it quieted (an arithmetic NaN). */
+#define num_f32_round(fn, a) ((a) != (a) ? (a) + (a) : fn(a))
+#define num_f64_round(fn, a) ((a) != (a) ? (a) + (a) : fn(a))
+
 /* min/max: any NaN operand gives NaN; -0 is smaller than +0. */
 static inline float num_f32_min(float a, float b) {
   if (a != a || b != b) return a + b;

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+** The interpreter: runs the lowered code of interp/code.h.
+**
+** Registers: ip (next instruction word), fp (frame base), mem (base of
+** memory 0 of the running instance). Operands are slot indices relative to
+** fp, so an instruction such as `IOP_I32_ADD dst a b` is one dispatch and
+** three loads/stores, with no operand stack traffic.
+**
+** Loads and stores do no bounds check: a 32-bit address plus a 32-bit
+** offset always lands inside the memory's 8 GiB reservation, and pages past
+** the current size are inaccessible, so an out-of-bounds access faults and
+** the fault handler (runtime/trap.c) unwinds to rt_invoke as a trap.
+**
+** Dispatch is computed goto (GNU C); define WB_INTERP_SWITCH to build it as
+** a plain switch. Only the vmdispatch/vmcase/vmbreak macros differ.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "interp/code.h"
+#include "runtime/rt.h"
+#include "wasm/numeric.h"
+
+#if !defined(__GNUC__) && !defined(WB_INTERP_SWITCH)
+#define WB_INTERP_SWITCH
+#endif
+
+#ifndef WB_INTERP_SWITCH
+#define vmdispatch(o) goto *disp[o];
+#define vmcase(l) L_##l:
+#define vmbreak vmdispatch(*ip)
+#else
+#define vmdispatch(o) switch (o)
+#define vmcase(l) case IOP_##l:
+#define vmbreak break
+#endif
+
+/* Slot k of the current instruction, and immediates. */
+#define S(k) fp[ip[k]]
+#define IMM_I32(k) (ip[k])
+#define IMM_I64(k) ((uint64_t)ip[k] | (uint64_t)ip[(k) + 1] << 32)
+#define IMM_F32(k) num_f32_from_bits(ip[k])
+#define IMM_F64(k) num_f64_from_bits(IMM_I64(k))
+#define W_I32 1
+#define W_I64 2
+#define W_F32 1
+#define W_F64 2
+/* The C type and slot field of each value type. */
+#define CT_I32 uint32_t
+#define CT_I64 uint64_t
+#define CT_F32 float
+#define CT_F64 double
+#define F_I32 u32
+#define F_I64 u64
+#define F_F32 f32
+#define F_F64 f64
+#define JUMP(k) (ip += (int32_t)ip[k])
+
+/* {====================== Helpers for the bulk instructions ======================} */
+
+static inline uint64_t mem_bytes(const wb_instance_t *inst) {
+  return (uint64_t)inst->mems[0]->pages * RT_PAGE_SIZE;
+}
+
+/* table.grow: old size, or -1 when the table cannot grow that far. */
+static int64_t table_grow(wb_table_t *t, uint32_t n, void *init) {
+  uint32_t old = t->size;
+  uint64_t max = t->has_max ? t->max : RT_MAX_TABLE_SIZE;
+  if (max > RT_MAX_TABLE_SIZE) max = RT_MAX_TABLE_SIZE;
+  if ((uint64_t)old + n > max) return -1;
+  if (n == 0) return old;
+  t->elems = ut_realloc(t->elems, ((size_t)old + n) * sizeof *t->elems);
+  for (uint32_t i = 0; i < n; i++) t->elems[old + i] = init;
+  t->size = old + n;
+  return old;
+}
+
+static int table_fill(wb_table_t *t, uint32_t i, void *v, uint32_t n) {
+  if ((uint64_t)i + n > t->size) return WB_TRAP_TABLE_OUT_OF_BOUNDS;
+  for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
+  return 0;
+}
+
+static int table_copy(wb_table_t *dt, wb_table_t *st, uint32_t d, uint32_t s, uint32_t n) {
+  if ((uint64_t)d + n > dt->size || (uint64_t)s + n > st->size) return WB_TRAP_TABLE_OUT_OF_BOUNDS;
+  if (n) memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof *dt->elems);
+  return 0;
+}
+
+static int table_init(wb_table_t *t, const rt_elemseg_t *seg, uint32_t d, uint32_t s, uint32_t n) {
+  if ((uint64_t)s + n > seg->n || (uint64_t)d + n > t->size) return WB_TRAP_TABLE_OUT_OF_BOUNDS;
+  if (n) memcpy(t->elems + d, seg->refs + s, (size_t)n * sizeof *t->elems);
+  return 0;
+}
+
+static int memory_fill(wb_instance_t *inst, uint32_t d, uint32_t v, uint32_t n) {
+  if ((uint64_t)d + n > mem_bytes(inst)) return WB_TRAP_MEMORY_OUT_OF_BOUNDS;
+  memset(inst->mem0 + d, (int)(v & 0xFF), n);
+  return 0;
+}
+
+static int memory_copy(wb_instance_t *inst, uint32_t d, uint32_t s, uint32_t n) {
+  uint64_t size = mem_bytes(inst);
+  if ((uint64_t)d + n > size || (uint64_t)s + n > size) return WB_TRAP_MEMORY_OUT_OF_BOUNDS;
+  memmove(inst->mem0 + d, inst->mem0 + s, n);
+  return 0;
+}
+
+static int memory_init(wb_instance_t *inst, const rt_dataseg_t *seg, uint32_t d, uint32_t s,
+                       uint32_t n) {
+  if ((uint64_t)s + n > seg->n || (uint64_t)d + n > mem_bytes(inst))
+    return WB_TRAP_MEMORY_OUT_OF_BOUNDS;
+  if (n) memcpy(inst->mem0 + d, seg->p + s, n);
+  return 0;
+}
+
+/* Records the backtrace of frames [depth0, ex->depth) and unwinds them. */
+static void unwind(rt_exec_t *ex, uint32_t depth0) {
+  ex->ntrace = 0;
+  for (uint32_t d = ex->depth; d-- > depth0;)
+    UT_PUSH(ex->trace, ex->ntrace, ex->trace_cap, ex->frames[d].func);
+  ex->depth = depth0;
+}
+
+/* {====================== The dispatch loop ======================} */
+
+int ip_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
+#ifndef WB_INTERP_SWITCH
+  static const void *const disp[IOP__COUNT] = {
+#define UN(N, c, t, R, A, e) [IOP_##N] = &&L_##N,
+#define UNT(N, c, t, R, A, fn) [IOP_##N] = &&L_##N,
+#define BIN(N, c, t, R, A, e) [IOP_##N] = &&L_##N, [IOP_##N##_I] = &&L_##N##_I,
+#define BINT(N, c, t, R, A, fn) [IOP_##N] = &&L_##N,
+#define CMP(N, c, t, A, e)                                                                      \
+  [IOP_##N] = &&L_##N, [IOP_##N##_I] = &&L_##N##_I, [IOP_BRT_##N] = &&L_BRT_##N,                \
+  [IOP_BRT_##N##_I] = &&L_BRT_##N##_I, [IOP_BRF_##N] = &&L_BRF_##N,                            \
+  [IOP_BRF_##N##_I] = &&L_BRF_##N##_I,
+#define LOAD(N, c, t, T, ct, nat) [IOP_##N] = &&L_##N,
+#define STORE(N, c, t, T, ct, nat) [IOP_##N] = &&L_##N,
+#include "wasm/opcodes.def"
+#define X(n) [IOP_##n] = &&L_##n,
+      IP_SPECIAL(X)
+#undef X
+  };
+#endif
+  const uint32_t depth0 = ex->depth;
+  const rt_slot_t *const stack_end = ex->stack_end;
+  rt_frame_t *const frame_limit = ex->frames + ex->max_depth;
+  rt_frame_t *frame = NULL; /* current frame; NULL until the entry frame is pushed */
+  const uint32_t *ip;
+  rt_slot_t *fp;
+  wb_instance_t *inst = f->inst;
+  uint8_t *mem = inst->mem0;
+  int trap = 0;
+  wb_func_t *callee;
+  rt_slot_t *base;
+  const uint32_t *next_ip = NULL;
+
+  /* The entry frame: like a call from nowhere (ret_ip NULL). */
+  callee = f;
+  base = sp;
+  rt_tls_set_mem(mem);
+  goto enter_wasm;
+
+  for (;;) {
+    vmdispatch(*ip) {
+#define UN(N, c, t, R, A, e)                                                                  \
+  vmcase(N) {                                                                                 \
+    CT_##A a = S(2).F_##A;                                                                    \
+    S(1).F_##R = (CT_##R)(e);                                                                 \
+    ip += 3;                                                                                  \
+    vmbreak;                                                                                  \
+  }
+#define BIN(N, c, t, R, A, e)                                                                 \
+  vmcase(N) {                                                                                 \
+    CT_##A a = S(2).F_##A, b = S(3).F_##A;                                                    \
+    S(1).F_##R = (CT_##R)(e);                                                                 \
+    ip += 4;                                                                                  \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(N##_I) {                                                                             \
+    CT_##A a = S(2).F_##A, b = IMM_##A(3);                                                    \
+    S(1).F_##R = (CT_##R)(e);                                                                 \
+    ip += 3 + W_##A;                                                                          \
+    vmbreak;                                                                                  \
+  }
+#define CMP(N, c, t, A, e)                                                                    \
+  BIN(N, c, t, I32, A, e)                                                                     \
+  vmcase(BRT_##N) {                                                                           \
+    CT_##A a = S(1).F_##A, b = S(2).F_##A;                                                    \
+    if (e) JUMP(3); else ip += 4;                                                             \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(BRT_##N##_I) {                                                                       \
+    CT_##A a = S(1).F_##A, b = IMM_##A(2);                                                    \
+    if (e) JUMP(2 + W_##A); else ip += 3 + W_##A;                                             \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(BRF_##N) {                                                                           \
+    CT_##A a = S(1).F_##A, b = S(2).F_##A;                                                    \
+    if (!(e)) JUMP(3); else ip += 4;                                                          \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(BRF_##N##_I) {                                                                       \
+    CT_##A a = S(1).F_##A, b = IMM_##A(2);                                                    \
+    if (!(e)) JUMP(2 + W_##A); else ip += 3 + W_##A;                                          \
+    vmbreak;                                                                                  \
+  }
+#define UNT(N, c, t, R, A, fn)                                                                \
+  vmcase(N) {                                                                                 \
+    CT_##R r;                                                                                 \
+    if (UT_UNLIKELY((trap = fn(S(2).F_##A, &r)))) goto do_trap;                               \
+    S(1).F_##R = r;                                                                           \
+    ip += 3;                                                                                  \
+    vmbreak;                                                                                  \
+  }
+#define BINT(N, c, t, R, A, fn)                                                               \
+  vmcase(N) {                                                                                 \
+    CT_##R r;                                                                                 \
+    if (UT_UNLIKELY((trap = fn(S(2).F_##A, S(3).F_##A, &r)))) goto do_trap;                   \
+    S(1).F_##R = r;                                                                           \
+    ip += 4;                                                                                  \
+    vmbreak;                                                                                  \
+  }
+#define LOAD(N, c, t, T, ct, nat)                                                             \
+  vmcase(N) { /* dst addr offset */                                                           \
+    ct v;                                                                                     \
+    memcpy(&v, mem + ((uint64_t)S(2).u32 + ip[3]), sizeof v);                                 \
+    S(1).F_##T = (CT_##T)v;                                                                   \
+    ip += 4;                                                                                  \
+    vmbreak;                                                                                  \
+  }
+#define STORE(N, c, t, T, ct, nat)                                                            \
+  vmcase(N) { /* addr val offset */                                                           \
+    ct v = (ct)S(2).F_##T;                                                                    \
+    memcpy(mem + ((uint64_t)S(1).u32 + ip[3]), &v, sizeof v);                                 \
+    ip += 4;                                                                                  \
+    vmbreak;                                                                                  \
+  }
+#include "wasm/opcodes.def"
+
+    vmcase(UNREACHABLE) {
+      trap = WB_TRAP_UNREACHABLE;
+      goto do_trap;
+    }
+    vmcase(COPY) { /* fp[dst] := fp[src] */
+      S(1) = S(2);
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(CONST32) { /* fp[dst] := imm */
+      S(1).u64 = ip[2];
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(CONST64) { /* fp[dst] := hi:lo */
+      S(1).u64 = IMM_I64(2);
+      ip += 4;
+      vmbreak;
+    }
+    vmcase(BR) { /* ip += off */
+      JUMP(1);
+      vmbreak;
+    }
+    vmcase(BR_IF) { /* if c: ip += off */
+      if (S(1).u32) JUMP(2); else ip += 3;
+      vmbreak;
+    }
+    vmcase(BR_UNLESS) { /* if !c: ip += off */
+      if (!S(1).u32) JUMP(2); else ip += 3;
+      vmbreak;
+    }
+    vmcase(BR_TABLE) { /* ip += off[min(i, n)] */
+      uint32_t i = S(1).u32, n = ip[2];
+      JUMP(3 + (i < n ? i : n));
+      vmbreak;
+    }
+    vmcase(CALL) { /* f base */
+      callee = inst->funcs[ip[1]];
+      base = fp + ip[2];
+      next_ip = ip + 3;
+      goto do_call;
+    }
+    vmcase(CALL_INDIRECT) { /* typeid table i base */
+      const wb_table_t *tab = inst->tables[ip[2]];
+      uint32_t i = S(3).u32;
+      if (UT_UNLIKELY(i >= tab->size)) {
+        trap = WB_TRAP_UNDEFINED_ELEMENT;
+        goto do_trap;
+      }
+      callee = tab->elems[i];
+      if (UT_UNLIKELY(!callee)) {
+        trap = WB_TRAP_UNINITIALIZED_ELEMENT;
+        goto do_trap;
+      }
+      if (UT_UNLIKELY(callee->type->id != ip[1])) {
+        trap = WB_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
+        goto do_trap;
+      }
+      base = fp + ip[4];
+      next_ip = ip + 5;
+      goto do_call;
+    }
+    vmcase(RET0) {
+      goto do_return;
+    }
+    vmcase(RET1) { /* fp[0] := fp[src] */
+      fp[0] = S(1);
+      goto do_return;
+    }
+    vmcase(RETN) { /* fp[0..n) := fp[base..base+n) */
+      uint32_t b = ip[1], n = ip[2];
+      for (uint32_t k = 0; k < n; k++) fp[k] = fp[b + k];
+      goto do_return;
+    }
+    vmcase(SELECT) { /* fp[dst] := c ? a : b */
+      S(1) = S(4).u32 ? S(2) : S(3);
+      ip += 5;
+      vmbreak;
+    }
+    vmcase(GLOBAL_GET) { /* dst g */
+      S(1) = inst->globals[ip[2]]->val;
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(GLOBAL_SET) { /* g src */
+      inst->globals[ip[1]]->val = S(2);
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(TABLE_GET) { /* dst t i */
+      const wb_table_t *tab = inst->tables[ip[2]];
+      uint32_t i = S(3).u32;
+      if (UT_UNLIKELY(i >= tab->size)) {
+        trap = WB_TRAP_TABLE_OUT_OF_BOUNDS;
+        goto do_trap;
+      }
+      S(1).u64 = 0;
+      S(1).ref = tab->elems[i];
+      ip += 4;
+      vmbreak;
+    }
+    vmcase(TABLE_SET) { /* t i v */
+      wb_table_t *tab = inst->tables[ip[1]];
+      uint32_t i = S(2).u32;
+      if (UT_UNLIKELY(i >= tab->size)) {
+        trap = WB_TRAP_TABLE_OUT_OF_BOUNDS;
+        goto do_trap;
+      }
+      tab->elems[i] = S(3).ref;
+      ip += 4;
+      vmbreak;
+    }
+    vmcase(TABLE_SIZE) { /* dst t */
+      S(1).u64 = inst->tables[ip[2]]->size;
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(TABLE_GROW) { /* dst t v n */
+      S(1).u64 = (uint32_t)table_grow(inst->tables[ip[2]], S(4).u32, S(3).ref);
+      ip += 5;
+      vmbreak;
+    }
+    vmcase(TABLE_FILL) { /* t i v n */
+      if ((trap = table_fill(inst->tables[ip[1]], S(2).u32, S(3).ref, S(4).u32))) goto do_trap;
+      ip += 5;
+      vmbreak;
+    }
+    vmcase(TABLE_COPY) { /* dt st d s n */
+      trap = table_copy(inst->tables[ip[1]], inst->tables[ip[2]], S(3).u32, S(4).u32, S(5).u32);
+      if (trap) goto do_trap;
+      ip += 6;
+      vmbreak;
+    }
+    vmcase(TABLE_INIT) { /* t e d s n */
+      trap = table_init(inst->tables[ip[1]], &inst->elems[ip[2]], S(3).u32, S(4).u32, S(5).u32);
+      if (trap) goto do_trap;
+      ip += 6;
+      vmbreak;
+    }
+    vmcase(ELEM_DROP) { /* e */
+      inst->elems[ip[1]].n = 0;
+      ip += 2;
+      vmbreak;
+    }
+    vmcase(MEMORY_SIZE) { /* dst */
+      S(1).u64 = inst->mems[0]->pages;
+      ip += 2;
+      vmbreak;
+    }
+    vmcase(MEMORY_GROW) { /* dst n */
+      S(1).u64 = (uint32_t)rt_memory_grow(inst->mems[0], S(2).u32);
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(MEMORY_FILL) { /* d v n */
+      if ((trap = memory_fill(inst, S(1).u32, S(2).u32, S(3).u32))) goto do_trap;
+      ip += 4;
+      vmbreak;
+    }
+    vmcase(MEMORY_COPY) { /* d s n */
+      if ((trap = memory_copy(inst, S(1).u32, S(2).u32, S(3).u32))) goto do_trap;
+      ip += 4;
+      vmbreak;
+    }
+    vmcase(MEMORY_INIT) { /* seg d s n */
+      trap = memory_init(inst, &inst->datas[ip[1]], S(2).u32, S(3).u32, S(4).u32);
+      if (trap) goto do_trap;
+      ip += 5;
+      vmbreak;
+    }
+    vmcase(DATA_DROP) { /* seg */
+      inst->datas[ip[1]].n = 0;
+      ip += 2;
+      vmbreak;
+    }
+    vmcase(REF_IS_NULL) { /* dst a */
+      S(1).u64 = S(2).ref == NULL;
+      ip += 3;
+      vmbreak;
+    }
+    vmcase(REF_FUNC) { /* dst f */
+      S(1).u64 = 0;
+      S(1).ref = inst->funcs[ip[2]];
+      ip += 3;
+      vmbreak;
+    }
+    }
+#ifdef WB_INTERP_SWITCH
+    continue;
+#endif
+
+  do_call:
+    if (!callee->code) {
+      if (UT_UNLIKELY((trap = rt_call_host(ex, callee, base)))) goto do_trap;
+      ip = next_ip;
+      continue;
+    }
+  enter_wasm: {
+    const ip_code_t *c = callee->code;
+    rt_frame_t *nf = frame ? frame + 1 : ex->frames + depth0;
+    if (UT_UNLIKELY(nf >= frame_limit || base + c->frame_size > stack_end)) {
+      trap = WB_TRAP_STACK_EXHAUSTED;
+      goto do_trap;
+    }
+    frame = nf;
+    frame->ret_ip = next_ip;
+    frame->fp = base;
+    frame->func = callee;
+    ex->depth = (uint32_t)(frame - ex->frames) + 1;
+    memset(base + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *base);
+    fp = base;
+    ip = c->code;
+    if (callee->inst != inst) {
+      inst = callee->inst;
+      mem = inst->mem0;
+      rt_tls_set_mem(mem);
+    }
+    continue;
+  }
+
+  do_return:
+    if (frame == ex->frames + depth0) {
+      ex->depth = depth0;
+      return 0;
+    }
+    ip = frame->ret_ip;
+    frame--;
+    ex->depth--;
+    fp = frame->fp;
+    if (frame->func->inst != inst) {
+      inst = frame->func->inst;
+      mem = inst->mem0;
+      rt_tls_set_mem(mem);
+    }
+    continue;
+
+  do_trap:
+    unwind(ex, depth0);
+    return trap;
+  }
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# End-to-end tests of the `wasmbox` command-line tool: outputs, exit
+# statuses and messages.
+#
+#   tests/regress/cli.sh WASMBOX EXAMPLES_DIR
+#
+# WASMBOX is the built binary, EXAMPLES_DIR holds the assembled examples
+# (build/<preset>/examples). Small extra modules are assembled with
+# wat2wasm into a temporary directory. Prints one line per failure and
+# "cli: N passed, M failed" at the end; exits 1 if anything failed.
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 WASMBOX EXAMPLES_DIR" >&2
+  exit 2
+fi
+WASMBOX=$1
+EX=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+passed=0
+failed=0
+
+# expect NAME RC STDOUT STDERR_SUBSTRING -- COMMAND...
+#   Runs COMMAND and checks its exit status is RC, its stdout is exactly
+#   STDOUT (unless STDOUT is '*') and its stderr contains STDERR_SUBSTRING
+#   (unless it is '*'; '' demands an empty stderr).
+expect() {
+  local name=$1 want_rc=$2 want_out=$3 want_err=$4
+  shift 5
+  local out err rc
+  out=$("$@" 2>"$TMP/stderr")
+  rc=$?
+  err=$(cat "$TMP/stderr")
+  local why=""
+  if [ "$rc" -ne "$want_rc" ]; then
+    why="exit status $rc, expected $want_rc"
+  elif [ "$want_out" != '*' ] && [ "$out" != "$want_out" ]; then
+    why="stdout '$out', expected '$want_out'"
+  elif [ -z "$want_err" ] && [ -n "$err" ]; then
+    why="unexpected stderr"
+  elif [ "$want_err" != '*' ] && [[ "$err" != *"$want_err"* ]]; then
+    why="stderr does not contain '$want_err'"
+  fi
+  if [ -z "$why" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name: $why"
+    [ -n "$err" ] && printf '  stderr: %s\n' "${err//$'\n'/$'\n'  stderr: }"
+  fi
+}
+
+# wat NAME TEXT: assembles TEXT into $TMP/NAME.wasm.
+wat() {
+  printf '%s\n' "$2" >"$TMP/$1.wat"
+  if ! wat2wasm --debug-names "$TMP/$1.wat" -o "$TMP/$1.wasm"; then
+    echo "cli.sh: could not assemble $1.wat" >&2
+    exit 2
+  fi
+}
+
+FIB=$EX/fib.wasm
+TRAP=$EX/trap.wasm
+LOOP=$EX/loop.wasm
+
+# {====================== help, version, usage ======================}
+expect help 0 '*' '' -- "$WASMBOX" --help
+expect version 0 '*' '' -- "$WASMBOX" --version
+expect no-command 1 '' 'usage:' -- "$WASMBOX"
+expect unknown-command 1 '' "unknown command 'frobnicate'" -- "$WASMBOX" frobnicate
+expect unknown-option 1 '' "unknown option '--frob'" -- "$WASMBOX" --frob
+expect unknown-run-option 1 '' "unknown option '--frob'" -- "$WASMBOX" run "$FIB" --frob
+expect run-no-file 1 '' 'missing FILE.wasm' -- "$WASMBOX" run
+expect invoke-no-name 1 '' 'needs a NAME' -- "$WASMBOX" run "$FIB" --invoke
+
+# {====================== run ======================}
+expect fib30 0 832040 '' -- "$WASMBOX" run "$FIB" --invoke fib 30
+expect fib-invoke-eq 0 55 '' -- "$WASMBOX" run "$FIB" --invoke=fib 10
+expect fib-invoke-first 0 55 '' -- "$WASMBOX" run --invoke fib "$FIB" 10
+expect fib-hex-arg 0 55 '' -- "$WASMBOX" run "$FIB" --invoke fib 0xa
+expect fib-neg-arg 0 -3 '' -- "$WASMBOX" run "$FIB" --invoke fib -3
+expect sum-squares 0 333332833333500000 '' -- "$WASMBOX" run "$LOOP" --invoke sum_squares 1000000
+expect primes 0 78498 '' -- "$WASMBOX" run "$LOOP" --invoke primes 1000000
+expect fib-missing-arg 1 '' 'expects 1 argument (i32), got 0' -- "$WASMBOX" run "$FIB" --invoke fib
+expect fib-extra-arg 1 '' 'expects 1 argument' -- "$WASMBOX" run "$FIB" --invoke fib 1 2
+expect fib-bad-arg 1 '' "cannot parse 'abc' as i32" -- "$WASMBOX" run "$FIB" --invoke fib abc
+expect fib-big-arg 1 '' "cannot parse '4294967296' as i32" -- "$WASMBOX" run "$FIB" --invoke fib 4294967296
+expect no-such-export 1 '' "no export named 'nope'" -- "$WASMBOX" run "$FIB" --invoke nope
+expect no-entry 1 '' 'no _start export; use --invoke NAME' -- "$WASMBOX" run "$FIB"
+expect args-without-invoke 1 '' 'needs --invoke' -- "$WASMBOX" run "$FIB" 30
+expect missing-file 1 '' "$TMP/nonexistent.wasm: No such file or directory" -- \
+  "$WASMBOX" run "$TMP/nonexistent.wasm" --invoke fib 1
+
+printf '\0asm\1\0\0\0\1\5\1' >"$TMP/malformed.wasm" # type section cut short
+printf 'not wasm at all' >"$TMP/garbage.wasm"
+expect run-malformed 1 '' "$TMP/malformed.wasm: " -- "$WASMBOX" run "$TMP/malformed.wasm" --invoke f
+expect run-garbage 1 '' "$TMP/garbage.wasm: " -- "$WASMBOX" run "$TMP/garbage.wasm" --invoke f
+
+# {====================== traps ======================}
+expect divzero 134 '' 'trap: integer divide by zero' -- "$WASMBOX" run "$TRAP" --invoke divzero
+expect divzero-frame0 134 '' $'\n  #0 func[0] divide\n' -- "$WASMBOX" run "$TRAP" --invoke divzero
+expect divzero-frame1 134 '' $'\n  #1 func[1] ?' -- "$WASMBOX" run "$TRAP" --invoke divzero
+expect oob 134 '' 'out of bounds memory access' -- "$WASMBOX" run "$TRAP" --invoke oob
+expect overflow 134 '' 'trap: integer overflow' -- "$WASMBOX" run "$TRAP" --invoke overflow
+expect unreachable 134 '' 'trap: unreachable' -- "$WASMBOX" run "$TRAP" --invoke unreachable
+expect recurse 134 '' 'call stack exhausted' -- "$WASMBOX" run "$TRAP" --invoke recurse 0
+
+# {====================== values ======================}
+wat values '(module
+  (func (export "f32_tenth") (result f32) (f32.const 0.1))
+  (func (export "f64_third") (result f64) (f64.div (f64.const 1) (f64.const 3)))
+  (func (export "neg_zero") (result f64) (f64.const -0))
+  (func (export "f32_nan") (result f32) (f32.const nan))
+  (func (export "f64_neg_inf") (result f64) (f64.const -inf))
+  (func (export "f64_big") (result f64) (f64.const 1e300))
+  (func (export "i32_neg") (result i32) (i32.const -5))
+  (func (export "i64_min") (result i64) (i64.const -9223372036854775808))
+  (func (export "pair") (result i32 i64) (i32.const 1) (i64.const 2))
+  (func (export "none"))
+  (func (export "null_ref") (result funcref) (ref.null func))
+  (func (export "id_i32") (param i32) (result i32) (local.get 0))
+  (func (export "id_i64") (param i64) (result i64) (local.get 0))
+  (func (export "id_f32") (param f32) (result f32) (local.get 0))
+  (func (export "id_f64") (param f64) (result f64) (local.get 0)))'
+V=$TMP/values.wasm
+expect f32-tenth 0 0.1 '' -- "$WASMBOX" run "$V" --invoke f32_tenth
+expect f64-third 0 0.3333333333333333 '' -- "$WASMBOX" run "$V" --invoke f64_third
+expect neg-zero 0 -0 '' -- "$WASMBOX" run "$V" --invoke neg_zero
+expect f32-nan 0 nan '' -- "$WASMBOX" run "$V" --invoke f32_nan
+expect f64-neg-inf 0 -inf '' -- "$WASMBOX" run "$V" --invoke f64_neg_inf
+expect f64-big 0 1e+300 '' -- "$WASMBOX" run "$V" --invoke f64_big
+expect i32-neg 0 -5 '' -- "$WASMBOX" run "$V" --invoke i32_neg
+expect i64-min 0 -9223372036854775808 '' -- "$WASMBOX" run "$V" --invoke i64_min
+expect pair 0 $'1\n2' '' -- "$WASMBOX" run "$V" --invoke pair
+expect none 0 '' '' -- "$WASMBOX" run "$V" --invoke none
+expect null-ref 0 null '' -- "$WASMBOX" run "$V" --invoke null_ref
+expect id-i32-unsigned 0 -1 '' -- "$WASMBOX" run "$V" --invoke id_i32 4294967295
+expect id-i32-hex 0 -2147483648 '' -- "$WASMBOX" run "$V" --invoke id_i32 0x80000000
+expect id-i64-hex 0 -1 '' -- "$WASMBOX" run "$V" --invoke id_i64 0xffffffffffffffff
+expect id-f32-dec 0 1.5 '' -- "$WASMBOX" run "$V" --invoke id_f32 1.5
+expect id-f32-hex 0 0.5 '' -- "$WASMBOX" run "$V" --invoke id_f32 0x1p-1
+expect id-f64-neg-nan 0 -nan '' -- "$WASMBOX" run "$V" --invoke id_f64 -nan
+expect id-f64-payload 0 nan:0x1 '' -- "$WASMBOX" run "$V" --invoke id_f64 nan:0x1
+expect id-f64-inf 0 inf '' -- "$WASMBOX" run "$V" --invoke id_f64 inf
+expect id-f64-bad 1 '' "cannot parse '1.5.2' as f64" -- "$WASMBOX" run "$V" --invoke id_f64 1.5.2
+
+# {====================== entry points and linking ======================}
+wat start '(module (global $g (mut i32) (i32.const 0))
+  (func $init (global.set $g (i32.const 1))) (start $init))'
+expect start-only 0 '' '' -- "$WASMBOX" run "$TMP/start.wasm"
+wat start_trap '(module (func $boom (unreachable)) (start $boom))'
+expect start-trap 134 '' 'trap: unreachable' -- "$WASMBOX" run "$TMP/start_trap.wasm"
+wat underscore_start '(module (func (export "_start")))'
+expect underscore-start 0 '' '' -- "$WASMBOX" run "$TMP/underscore_start.wasm"
+wat imports '(module (import "env" "f" (func)) (func (export "_start") (call 0)))'
+expect link-error 1 '' "$TMP/imports.wasm: " -- "$WASMBOX" run "$TMP/imports.wasm"
+expect link-error-names 1 '' "env" -- "$WASMBOX" run "$TMP/imports.wasm" --invoke _start
+wat imports_only '(module (import "env" "g" (global i32)))'
+expect link-before-no-entry 1 '' "$TMP/imports_only.wasm: " -- "$WASMBOX" run "$TMP/imports_only.wasm"
+wat memexport '(module (memory (export "mem") 1))'
+expect export-not-func 1 '' "export 'mem' is not a function" -- \
+  "$WASMBOX" run "$TMP/memexport.wasm" --invoke mem
+
+# {====================== validate ======================}
+expect validate-ok 0 '' '' -- "$WASMBOX" validate "$FIB"
+expect validate-malformed 1 '' 'at byte offset 0x' -- "$WASMBOX" validate "$TMP/malformed.wasm"
+expect validate-prefix 1 '' "wasmbox: $TMP/malformed.wasm: " -- "$WASMBOX" validate "$TMP/malformed.wasm"
+expect validate-missing 1 '' 'No such file or directory' -- "$WASMBOX" validate "$TMP/nope.wasm"
+expect validate-extra-arg 1 '' "unexpected argument" -- "$WASMBOX" validate "$FIB" extra
+# Well-formed but invalid: i32.add on an empty stack.
+printf '\0asm\1\0\0\0\1\4\1\x60\0\0\3\2\1\0\n\5\1\3\0\x6a\x0b' >"$TMP/invalid.wasm"
+expect validate-invalid 1 '' 'type mismatch' -- "$WASMBOX" validate "$TMP/invalid.wasm"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+** The `wasmbox` command-line tool.
+**
+**   wasmbox validate FILE.wasm
+**   wasmbox run FILE.wasm [--invoke NAME [ARGS...]]
+**
+** Exit status: 0 on success; 1 for usage, I/O, decode, validation and link
+** errors (one line on stderr); 134 when the guest traps (the status of an
+** abort, which is what a crashing native program would give), with the trap
+** and its wasm backtrace on stderr.
+**
+** Built on the public API only, so it doubles as its first embedder.
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wasmbox.h"
+
+#define EXIT_USAGE 1
+#define EXIT_TRAP 134
+#define CLI_MAX_FRAMES 50 /* backtrace lines printed before eliding */
+
+/* What the command line asked for. */
+typedef struct cli_opts {
+  const char *cmd;     /* "run" or "validate" */
+  const char *file;    /* the module's path */
+  const char *invoke;  /* --invoke NAME, or NULL */
+  const char **vals;   /* positional arguments after the file */
+  size_t nvals;
+} cli_opts_t;
+
+static const char usage_text[] =
+    "usage: wasmbox <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE.wasm                       decode and validate a module\n"
+    "  run FILE.wasm [--invoke NAME [ARGS...]]  instantiate a module and call\n"
+    "                                           NAME (default: _start, else\n"
+    "                                           only the start function)\n"
+    "\n"
+    "options:\n"
+    "  --invoke NAME, --invoke=NAME  export to call; ARGS are parsed by its\n"
+    "                                parameter types (integers: decimal or 0x\n"
+    "                                hex; floats: decimal, hex float, inf, nan,\n"
+    "                                nan:0x...; references: null)\n"
+    "  -h, --help                    print this help\n"
+    "  -V, --version                 print the version\n"
+    "\n"
+    "exit status: 0 success, 1 error, 134 the guest trapped\n";
+
+/* Prints "wasmbox: <message>" and the usage on stderr; returns the usage
+   exit status. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("wasmbox: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs("\n\n", stderr);
+  fputs(usage_text, stderr);
+  return EXIT_USAGE;
+}
+
+/* calloc that exits on failure: the CLI has nothing useful to do without
+   the memory, and its allocations are tiny. */
+static void *xcalloc(size_t count, size_t size) {
+  void *p = calloc(count ? count : 1, size);
+  if (!p) {
+    fputs("wasmbox: out of memory\n", stderr);
+    exit(EXIT_USAGE);
+  }
+  return p;
+}
+
+/* {====================== Argument parsing ======================} */
+
+/* Handles one option of a subcommand at argv[*i]. Returns -1 when parsing
+   goes on, else an exit status (help printed, or a usage error). */
+static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
+  const char *a = argv[*i];
+  if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    fputs(usage_text, stdout);
+    return 0;
+  }
+  bool is_run = strcmp(o->cmd, "run") == 0;
+  const char *name = NULL;
+  if (is_run && strcmp(a, "--invoke") == 0) {
+    if (*i + 1 >= argc) return usage_error("option %s needs a NAME", a);
+    name = argv[++*i];
+  } else if (is_run && strncmp(a, "--invoke=", 9) == 0) {
+    name = a + 9;
+  } else {
+    return usage_error("unknown option '%s'", a);
+  }
+  if (o->invoke) return usage_error("%s given twice", "--invoke");
+  if (*name == '\0') return usage_error("%s needs a NAME", "--invoke");
+  o->invoke = name;
+  return -1;
+}
+
+/* Parses the arguments of a subcommand (argv[2..]). Arguments starting with
+   '-' are options until the file is seen; after it, a single '-' starts a
+   value (a negative number), and "--" ends the options. Returns -1 on
+   success, else an exit status. */
+static int parse_command_args(int argc, char **argv, cli_opts_t *o) {
+  bool options_done = false;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (!options_done && strcmp(a, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+    bool dash = a[0] == '-' && a[1] != '\0';
+    bool looks_like_option = dash && (o->file == NULL || a[1] == '-');
+    if (!options_done && looks_like_option) {
+      int rc = parse_option(argc, argv, &i, o);
+      if (rc >= 0) return rc;
+    } else if (o->file == NULL) {
+      o->file = a;
+    } else {
+      o->vals[o->nvals++] = a;
+    }
+  }
+  if (o->file == NULL) return usage_error("%s: missing FILE.wasm", o->cmd);
+  if (o->nvals > 0 && o->invoke == NULL) {
+    if (strcmp(o->cmd, "validate") == 0)
+      return usage_error("validate: unexpected argument '%s'", o->vals[0]);
+    return usage_error("run: argument '%s' needs --invoke NAME "
+                       "(WASI arguments are not supported yet)", o->vals[0]);
+  }
+  return -1;
+}
+
+/* {====================== Loading ======================} */
+
+/* Prints a library error as "wasmbox: WHERE: message (at byte offset ...)"
+   on one line: a multi-line message (a link error lists every import that
+   failed) has its lines joined with "; ". */
+static void report_error(const char *where, const wb_error_t *err) {
+  fprintf(stderr, "wasmbox: %s: ", where);
+  for (const char *m = wb_error_message(err); *m; m++) {
+    if (*m != '\n')
+      fputc(*m, stderr);
+    else if (m[1] != '\0')
+      fputs("; ", stderr);
+  }
+  size_t off = wb_error_offset(err);
+  if (off != SIZE_MAX) fprintf(stderr, " (at byte offset 0x%zx)", off);
+  fputc('\n', stderr);
+}
+
+/* Reads a whole file into a malloc'd buffer. Returns NULL (with errno set)
+   on failure; an empty file gives a non-NULL buffer of length 0. */
+static uint8_t *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  errno = 0;
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break; /* end of file or an error, told apart below */
+    uint8_t *bigger = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+    if (!bigger) {
+      free(buf);
+      buf = NULL;
+      errno = ENOMEM;
+    }
+    buf = bigger;
+    cap *= 2;
+  }
+  if (buf && ferror(f)) { /* e.g. EISDIR: keep fread's errno if it set one */
+    int e = errno ? errno : EIO;
+    free(buf);
+    buf = NULL;
+    errno = e;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* Reads path into *bytes; prints the error and returns false on failure. */
+static bool load_bytes(const char *path, uint8_t **bytes, size_t *len) {
+  *bytes = read_file(path, len);
+  if (*bytes == NULL) {
+    fprintf(stderr, "wasmbox: %s: %s\n", path, strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+/* {====================== validate ======================} */
+
+static int cmd_validate(const cli_opts_t *o) {
+  uint8_t *bytes;
+  size_t len;
+  if (!load_bytes(o->file, &bytes, &len)) return EXIT_USAGE;
+  wb_engine_t *engine = wb_engine_new(NULL);
+  wb_error_t *err = wb_module_validate(engine, bytes, len);
+  int rc = 0;
+  if (err) {
+    report_error(o->file, err);
+    wb_error_delete(err);
+    rc = 1;
+  }
+  wb_engine_delete(engine);
+  free(bytes);
+  return rc;
+}
+
+/* {====================== run ======================} */
+
+/* Reads an unsigned LEB128 of at most 32 bits at *p (< end). */
+static bool read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out) {
+  uint32_t v = 0;
+  for (unsigned shift = 0; shift < 35 && *p < end; shift += 7) {
+    uint8_t b = *(*p)++;
+    v |= (uint32_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Whether the binary has a start section (id 8). The public API does not
+   say, and `run` without --invoke needs to know whether there is anything
+   to run. Only called on modules that decoded, but still bounds-checked. */
+static bool has_start_section(const uint8_t *bytes, size_t len) {
+  if (len < 8) return false;
+  const uint8_t *p = bytes + 8, *end = bytes + len; /* past magic+version */
+  while (p < end) {
+    uint8_t id = *p++;
+    uint32_t size;
+    if (!read_u32(&p, end, &size) || size > (size_t)(end - p)) return false;
+    if (id == 8) return true;
+    p += size;
+  }
+  return false;
+}
+
+/* Finds the exported function `name` in the module. Returns its type
+   (borrowed from the module), or NULL after printing why not. */
+static const wb_functype_t *find_func_export(const wb_module_t *m, const char *file,
+                                             const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < wb_module_export_count(m); i++) {
+    wb_externdesc_t d;
+    wb_module_export_get(m, i, &d);
+    if (d.name_len != n || memcmp(d.name, name, n) != 0) continue;
+    if (d.kind == WB_EXTERN_FUNC) return d.functype;
+    fprintf(stderr, "wasmbox: %s: export '%s' is not a function\n", file, name);
+    return NULL;
+  }
+  fprintf(stderr, "wasmbox: %s: no export named '%s'\n", file, name);
+  return NULL;
+}
+
+/* Parses the command-line values into args by the parameter types. */
+static bool parse_call_args(const cli_opts_t *o, const char *name,
+                            const wb_functype_t *type, wb_val_t *args) {
+  size_t np = wb_functype_param_count(type);
+  if (o->nvals != np) {
+    fprintf(stderr, "wasmbox: %s expects %zu argument%s (", name, np, np == 1 ? "" : "s");
+    for (size_t i = 0; i < np; i++)
+      fprintf(stderr, "%s%s", i ? " " : "", wb_valkind_name(wb_functype_param(type, i)));
+    fprintf(stderr, "), got %zu\n", o->nvals);
+    return false;
+  }
+  for (size_t i = 0; i < np; i++) {
+    wb_valkind_t k = wb_functype_param(type, i);
+    if (!cli_val_parse(o->vals[i], k, &args[i])) {
+      fprintf(stderr, "wasmbox: cannot parse '%s' as %s (argument %zu of %s)\n",
+              o->vals[i], wb_valkind_name(k), i + 1, name);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Prints a trap and its backtrace on stderr; returns the trap exit status. */
+static int report_trap(const wb_trap_t *trap) {
+  fprintf(stderr, "trap: %s: %s\n", wb_trap_code_name(wb_trap_code(trap)),
+          wb_trap_message(trap));
+  size_t n = wb_trap_frame_count(trap);
+  for (size_t i = 0; i < n; i++) {
+    /* Deep recursion leaves up to max-call-depth frames: keep both ends. */
+    if (n > CLI_MAX_FRAMES && i == CLI_MAX_FRAMES - 10) {
+      fprintf(stderr, "  ... %zu more frames\n", n - CLI_MAX_FRAMES);
+      i = n - 10;
+    }
+    const char *fname = wb_trap_frame_func_name(trap, i);
+    fprintf(stderr, "  #%zu func[%u] %s\n", i, (unsigned)wb_trap_frame_func_index(trap, i),
+            fname ? fname : "?");
+  }
+  return EXIT_TRAP;
+}
+
+/* Calls export `name` of inst with args and prints the results, one per
+   line. Returns the exit status. */
+static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
+                       const wb_val_t *args, size_t nargs) {
+  wb_extern_t ext;
+  if (!wb_instance_export_get(inst, name, strlen(name), &ext) || ext.kind != WB_EXTERN_FUNC) {
+    fprintf(stderr, "wasmbox: export '%s' vanished after instantiation\n", name);
+    return 1;
+  }
+  const wb_functype_t *type = wb_func_type(ext.of.func);
+  size_t nres = wb_functype_result_count(type);
+  wb_val_t *res = xcalloc(nres, sizeof *res);
+  for (size_t i = 0; i < nres; i++) res[i].kind = wb_functype_result(type, i);
+  wb_trap_t *trap = NULL;
+  wb_error_t *err = wb_func_call(store, ext.of.func, args, nargs, res, nres, &trap);
+  int rc = 0;
+  if (err) {
+    report_error(name, err);
+    wb_error_delete(err);
+    rc = 1;
+  } else if (trap) {
+    rc = report_trap(trap);
+    wb_trap_delete(trap);
+  } else {
+    char text[CLI_VAL_TEXT_MAX];
+    for (size_t i = 0; i < nres; i++) {
+      cli_val_format(&res[i], text, sizeof text);
+      puts(text);
+    }
+  }
+  free(res);
+  return rc;
+}
+
+/* Instantiates module with an empty linker (imports fail to link) and, if
+   entry is not NULL, calls it. Returns the exit status. */
+static int instantiate_and_call(wb_engine_t *engine, const wb_module_t *module,
+                                const char *file, const char *entry,
+                                const wb_val_t *args, size_t nargs) {
+  wb_store_t *store = wb_store_new(engine);
+  wb_linker_t *linker = wb_linker_new(store);
+  wb_instance_t *inst = NULL;
+  wb_trap_t *trap = NULL;
+  wb_error_t *err = wb_linker_instantiate(linker, module, &inst, &trap);
+  int rc = 0;
+  if (err) {
+    report_error(file, err);
+    wb_error_delete(err);
+    rc = 1;
+  } else if (trap) {
+    rc = report_trap(trap);
+    wb_trap_delete(trap);
+  } else if (entry) {
+    rc = call_export(store, inst, entry, args, nargs);
+  }
+  wb_linker_delete(linker);
+  wb_store_delete(store);
+  return rc;
+}
+
+/* Picks what to call: --invoke NAME, else _start if exported, else nothing
+   (instantiation runs the start function; *entry stays NULL). Parses the
+   arguments for it. Returns -1 to go on, else an exit status. */
+static int pick_entry(const cli_opts_t *o, const wb_module_t *module, const char **entry,
+                      wb_val_t *args) {
+  *entry = o->invoke;
+  if (*entry == NULL) {
+    wb_externdesc_t d;
+    for (size_t i = 0; i < wb_module_export_count(module); i++) {
+      wb_module_export_get(module, i, &d);
+      if (d.kind == WB_EXTERN_FUNC && d.name_len == 6 && memcmp(d.name, "_start", 6) == 0)
+        *entry = "_start";
+    }
+    if (*entry == NULL) return -1;
+  }
+  const wb_functype_t *type = find_func_export(module, o->file, *entry);
+  if (type == NULL) return 1;
+  return parse_call_args(o, *entry, type, args) ? -1 : EXIT_USAGE;
+}
+
+static int cmd_run(const cli_opts_t *o) {
+  uint8_t *bytes;
+  size_t len;
+  if (!load_bytes(o->file, &bytes, &len)) return EXIT_USAGE;
+  wb_engine_t *engine = wb_engine_new(NULL);
+  wb_module_t *module = NULL;
+  wb_error_t *err = wb_module_new(engine, bytes, len, &module);
+  int rc = 1;
+  if (err) {
+    report_error(o->file, err);
+    wb_error_delete(err);
+  } else {
+    wb_val_t *args = xcalloc(o->nvals, sizeof *args);
+    const char *entry;
+    rc = pick_entry(o, module, &entry, args);
+    if (rc < 0) rc = instantiate_and_call(engine, module, o->file, entry, args, o->nvals);
+    /* Nothing to call and no start function: still instantiated above, so
+       that link errors come first, but say what is missing. */
+    if (rc == 0 && entry == NULL && !has_start_section(bytes, len)) {
+      fprintf(stderr, "wasmbox: %s: no _start export; use --invoke NAME\n", o->file);
+      rc = 1;
+    }
+    free(args);
+    wb_module_delete(module);
+  }
+  wb_engine_delete(engine);
+  free(bytes);
+  return rc;
+}
+
+/* {====================== main ======================} */
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage_error("%s", "missing command");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    fputs(usage_text, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+    printf("wasmbox %s\n", WASMBOX_VERSION);
+    return 0;
+  }
+  bool run = strcmp(cmd, "run") == 0;
+  if (!run && strcmp(cmd, "validate") != 0)
+    return usage_error("unknown %s '%s'", cmd[0] == '-' ? "option" : "command", cmd);
+  const char **vals = xcalloc((size_t)argc, sizeof *vals);
+  cli_opts_t o = {.cmd = cmd, .vals = vals};
+  int rc = parse_command_args(argc, argv, &o);
+  if (rc < 0) rc = run ? cmd_run(&o) : cmd_validate(&o);
+  free(vals);
+  if (fflush(stdout) != 0 && rc == 0) rc = 1; /* results that never got out */
+  return rc;
+}
