@@ -449,7 +449,7 @@ int ip_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
     frame->fp = base;
     frame->func = callee;
     ex->depth = (uint32_t)(frame - ex->frames) + 1;
-    memset(base + c->nparams, 0, (size_t)(c->nlocals - c->nparams) * sizeof *base);
+    for (uint32_t k = c->nparams; k < c->nlocals; k++) base[k].u64 = 0;
     fp = base;
     ip = c->code;
     if (callee->inst != inst) {

@@ -471,8 +471,9 @@ static bool need_label(fn_t *F, uint32_t l) {
 }
 
 static bool need_datacount(fn_t *F, uint32_t seg) {
-  if (!F->m->has_datacount) malformed(F, "data count section required");
-  else if (seg >= F->m->datacount) fail(F, "unknown data segment %u", seg);
+  uint32_t n = F->m->has_datacount ? F->m->datacount : F->m->ndatas;
+  if (seg >= n) fail(F, "unknown data segment %u", seg);
+  else if (!F->m->has_datacount) malformed(F, "data count section required");
   return F->err == NULL;
 }
 
@@ -1068,7 +1069,7 @@ static void lower_table_copy(fn_t *F) {
 static void lower_table_init(fn_t *F) {
   uint32_t e = rd_u32(&F->r);
   uint32_t t = rd_u32(&F->r);
-  if (!ok(F) || !need_elem(F, e) || !need_table(F, t)) return;
+  if (!ok(F) || !need_table(F, t) || !need_elem(F, e)) return;
   if (F->m->tables[t].elem != F->m->elems[e].type) {
     fail(F, "type mismatch");
     return;
@@ -1106,13 +1107,12 @@ static void lower_memory_bulk(fn_t *F, uint32_t code) {
   if (code == 0xFC08 || code == 0xFC09) {
     uint32_t seg = rd_u32(&F->r);
     if (!ok(F)) return;
-    if (code == 0xFC08 && !read_zero(F)) return;
+    if (code == 0xFC08 && (!read_zero(F) || !need_memory(F))) return;
     if (!need_datacount(F, seg)) return;
     if (code == 0xFC09) {
       lower_slots(F, IOP_DATA_DROP, 1, &seg, 0, NULL);
       return;
     }
-    if (!need_memory(F)) return;
     lower_slots(F, IOP_MEMORY_INIT, 1, &seg, 3, t_i32x3);
     return;
   }

@@ -108,6 +108,7 @@ expect oob 134 '' 'out of bounds memory access' -- "$WASMBOX" run "$TRAP" --invo
 expect overflow 134 '' 'trap: integer overflow' -- "$WASMBOX" run "$TRAP" --invoke overflow
 expect unreachable 134 '' 'trap: unreachable' -- "$WASMBOX" run "$TRAP" --invoke unreachable
 expect recurse 134 '' 'call stack exhausted' -- "$WASMBOX" run "$TRAP" --invoke recurse 0
+expect recurse-elided 134 '' $'more frames\n  #99990 func[5] recurse' -- "$WASMBOX" run "$TRAP" --invoke recurse 0
 
 # {====================== values ======================}
 wat values '(module

@@ -343,11 +343,16 @@ int main(int argc, char **argv) {
     return usage();
   }
   spec_skiplist_t *skips = spec_skiplist_load(skip);
+  if (!skips) {
+    free(paths);
+    return 2;
+  }
+  /* Without --work, a private temporary folder, removed at the end. */
   char tmpwork[] = "/tmp/spec-runner-XXXXXX";
   bool own_work = !o.spec.work;
   if (own_work) o.spec.work = mkdtemp(tmpwork);
-  if (!skips || !o.spec.work || !make_dirs(o.spec.work)) {
-    if (skips) fprintf(stderr, "spec-runner: cannot create work directory\n");
+  if (!o.spec.work || !make_dirs(o.spec.work)) {
+    fprintf(stderr, "spec-runner: cannot create work directory\n");
     spec_skiplist_free(skips);
     free(paths);
     return 2;
