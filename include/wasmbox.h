@@ -311,8 +311,10 @@ wb_error_t *wb_linker_define_instance(wb_linker_t *linker, const char *module,
 /* Instantiates module with the linker's definitions, initialises segments
    and runs the start function. Three outcomes:
    - an owned error: link errors (every missing or mismatched import is
-     listed) or a segment out of range; nothing is left behind;
-   - NULL and *trap set: the start function trapped (*out is NULL);
+     listed, one per line) or resources exhausted; nothing is left behind;
+   - NULL and *trap set: an active segment was out of range or the start
+     function trapped (*out is NULL). As WebAssembly 2.0 specifies, writes
+     made to shared tables and memories before the trap remain;
    - NULL and *trap NULL: *out is the instance, owned by the store. */
 wb_error_t *wb_linker_instantiate(wb_linker_t *linker, const wb_module_t *module,
                                   wb_instance_t **out, wb_trap_t **trap);

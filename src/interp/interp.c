@@ -20,6 +20,7 @@
 
 #include "interp/code.h"
 #include "runtime/rt.h"
+#include "runtime/store.h"
 #include "wasm/numeric.h"
 
 #if !defined(__GNUC__) && !defined(WB_INTERP_SWITCH)
@@ -61,19 +62,6 @@
 
 static inline uint64_t mem_bytes(const wb_instance_t *inst) {
   return (uint64_t)inst->mems[0]->pages * RT_PAGE_SIZE;
-}
-
-/* table.grow: old size, or -1 when the table cannot grow that far. */
-static int64_t table_grow(wb_table_t *t, uint32_t n, void *init) {
-  uint32_t old = t->size;
-  uint64_t max = t->has_max ? t->max : RT_MAX_TABLE_SIZE;
-  if (max > RT_MAX_TABLE_SIZE) max = RT_MAX_TABLE_SIZE;
-  if ((uint64_t)old + n > max) return -1;
-  if (n == 0) return old;
-  t->elems = ut_realloc(t->elems, ((size_t)old + n) * sizeof *t->elems);
-  for (uint32_t i = 0; i < n; i++) t->elems[old + i] = init;
-  t->size = old + n;
-  return old;
 }
 
 static int table_fill(wb_table_t *t, uint32_t i, void *v, uint32_t n) {
@@ -358,7 +346,7 @@ int ip_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
       vmbreak;
     }
     vmcase(TABLE_GROW) { /* dst t v n */
-      S(1).u64 = (uint32_t)table_grow(inst->tables[ip[2]], S(4).u32, S(3).ref);
+      S(1).u64 = (uint32_t)rt_table_grow(inst->tables[ip[2]], S(4).u32, S(3).ref);
       ip += 5;
       vmbreak;
     }

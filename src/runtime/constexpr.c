@@ -6,7 +6,7 @@
 ** read is still bounds-checked so a module that slipped through cannot make
 ** instantiation read out of range.
 */
-#include "runtime/constexpr.h"
+#include "runtime/instance.h"
 
 #include "decode/reader.h"
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/constexpr.h"
+#include "runtime/instance.h"
 #include "runtime/store.h"
 
 /* {====================== Building the index spaces ======================} */

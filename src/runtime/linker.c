@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/constexpr.h"
+#include "runtime/instance.h"
 
 /* {====================== The name map ======================} */
 

@@ -197,9 +197,8 @@ wb_table_t *wb_table_new(wb_store_t *store, wb_valkind_t kind, uint32_t min, uin
   return rt_store_new_table(store, (wm_valtype_t)kind, min, max, has_max, ref_of(init));
 }
 
-/* Grows the element array geometrically so repeated table.grow by 1 stays
-   linear overall; elems is reallocated, so callers must not cache it
-   across a grow. */
+/* Grows a table by delta elements set to init: the old size, or -1 past the
+   limit. elems is reallocated, so callers must not cache it across a grow. */
 int64_t rt_table_grow(wb_table_t *table, uint32_t delta, void *init) {
   uint32_t old = table->size;
   uint64_t want = (uint64_t)old + delta;

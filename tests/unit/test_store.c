@@ -2,8 +2,10 @@
 /*
 ** Engine, store and host objects: type interning, globals, tables, host
 ** functions called through wb_func_call (results, traps, re-entrancy,
-** argument checks), trap objects and store teardown.
+** argument checks), trap objects, store teardown, and guest faults in
+** linear memory becoming out-of-bounds traps.
 */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "runtime/rt.h"
@@ -344,6 +346,142 @@ static void test_trap_objects(void) {
   wb_trap_delete(t);
 }
 
+/* {====================== Guest code ======================} */
+
+/* oob.wat, built with wat2wasm --debug-names:
+     (import "host" "fail" (func $fail))
+     (import "host" "peek" (func $peek (result i32)))
+     (memory 1)
+     (data (i32.const 8) "\2a")
+     (func $inner (export "load") (param i32) (result i32) local.get 0 i32.load)
+     (func $outer (export "outer") (param i32) (result i32) local.get 0 call $inner)
+     (func $callfail (export "callfail") call $fail)
+     (func $callpeek (export "callpeek") (result i32) call $peek)            */
+static const uint8_t oob_wasm[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0d, 0x03, 0x60,
+  0x00, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x02,
+  0x19, 0x02, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x04, 0x66, 0x61, 0x69, 0x6c,
+  0x00, 0x00, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x04, 0x70, 0x65, 0x65, 0x6b,
+  0x00, 0x01, 0x03, 0x05, 0x04, 0x02, 0x02, 0x00, 0x01, 0x05, 0x03, 0x01,
+  0x00, 0x01, 0x07, 0x26, 0x04, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00, 0x02,
+  0x05, 0x6f, 0x75, 0x74, 0x65, 0x72, 0x00, 0x03, 0x08, 0x63, 0x61, 0x6c,
+  0x6c, 0x66, 0x61, 0x69, 0x6c, 0x00, 0x04, 0x08, 0x63, 0x61, 0x6c, 0x6c,
+  0x70, 0x65, 0x65, 0x6b, 0x00, 0x05, 0x0a, 0x1a, 0x04, 0x07, 0x00, 0x20,
+  0x00, 0x28, 0x02, 0x00, 0x0b, 0x06, 0x00, 0x20, 0x00, 0x10, 0x02, 0x0b,
+  0x04, 0x00, 0x10, 0x00, 0x0b, 0x04, 0x00, 0x10, 0x01, 0x0b, 0x0b, 0x07,
+  0x01, 0x00, 0x41, 0x08, 0x0b, 0x01, 0x2a, 0x00, 0x45, 0x04, 0x6e, 0x61,
+  0x6d, 0x65, 0x01, 0x2f, 0x06, 0x00, 0x04, 0x66, 0x61, 0x69, 0x6c, 0x01,
+  0x04, 0x70, 0x65, 0x65, 0x6b, 0x02, 0x05, 0x69, 0x6e, 0x6e, 0x65, 0x72,
+  0x03, 0x05, 0x6f, 0x75, 0x74, 0x65, 0x72, 0x04, 0x08, 0x63, 0x61, 0x6c,
+  0x6c, 0x66, 0x61, 0x69, 0x6c, 0x05, 0x08, 0x63, 0x61, 0x6c, 0x6c, 0x70,
+  0x65, 0x65, 0x6b, 0x02, 0x0d, 0x06, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00,
+  0x03, 0x00, 0x04, 0x00, 0x05, 0x00
+};
+
+/* Reads byte 8 of the caller's memory: only a guest caller has one. */
+static wb_trap_t *peek(void *env, wb_caller_t *caller, const wb_val_t *args, size_t nargs,
+                       wb_val_t *results, size_t nresults) {
+  (void)env, (void)args, (void)nargs, (void)nresults;
+  wb_memory_t *m = wb_caller_memory(caller);
+  results[0].of.i32 = m ? wb_memory_data(m)[8] : -1;
+  return NULL;
+}
+
+static wb_func_t *export_func(wb_instance_t *inst, const char *name) {
+  wb_extern_t x;
+  if (!wb_instance_export_get(inst, name, strlen(name), &x) || x.kind != WB_EXTERN_FUNC)
+    return NULL;
+  return x.of.func;
+}
+
+/* Calls f(arg) -> i32; the trap (owned) or NULL. */
+static wb_trap_t *call_i32(wb_store_t *s, wb_func_t *f, int32_t arg, int32_t *out) {
+  wb_val_t a = {.kind = WB_I32, .of.i32 = arg}, r = {0};
+  wb_trap_t *trap = NULL;
+  wb_error_t *err = wb_func_call(s, f, &a, 1, &r, 1, &trap);
+  CHECK(err == NULL);
+  wb_error_delete(err);
+  *out = r.of.i32;
+  return trap;
+}
+
+static void test_guest_faults(void) {
+  wb_engine_t *e = wb_engine_new(NULL);
+  wb_store_t *s = wb_store_new(e);
+  wb_module_t *mod = NULL;
+  wb_error_t *err = wb_module_new(e, oob_wasm, sizeof oob_wasm, &mod);
+  CHECK(err == NULL);
+  if (err) fprintf(stderr, "module: %s\n", wb_error_message(err));
+  wb_error_delete(err);
+  wb_linker_t *lk = wb_linker_new(s);
+  wb_functype_t *v_v = wb_functype_new(NULL, 0, NULL, 0), *v_i = wb_functype_new(NULL, 0, &I32, 1);
+  CHECK(wb_linker_define_func(lk, "host", "fail", v_v, fail, NULL, NULL) == NULL);
+  CHECK(wb_linker_define_func(lk, "host", "peek", v_i, peek, NULL, NULL) == NULL);
+  wb_instance_t *inst = NULL;
+  wb_trap_t *trap = NULL;
+  if (mod) CHECK(wb_linker_instantiate(lk, mod, &inst, &trap) == NULL && trap == NULL);
+  if (!inst) goto out;
+  wb_func_t *load = export_func(inst, "load"), *outer = export_func(inst, "outer");
+  int32_t v = 0;
+  CHECK(call_i32(s, load, 8, &v) == NULL);
+  CHECK_EQ(v, 42);
+  CHECK(call_i32(s, load, 65532, &v) == NULL); /* last word in bounds */
+  /* Past the end, at the end of the 4 GiB range, and through two frames. */
+  int32_t bad[] = {65533, 65536, -1, -4};
+  for (size_t i = 0; i < UT_COUNTOF(bad); i++) {
+    trap = call_i32(s, i & 1 ? outer : load, bad[i], &v);
+    CHECK(trap && wb_trap_code(trap) == WB_TRAP_MEMORY_OUT_OF_BOUNDS);
+    if (trap) CHECK_CONTAINS(wb_trap_message(trap), "out of bounds memory access");
+    if (trap && (i & 1)) {
+      CHECK_EQ(wb_trap_frame_count(trap), 2);
+      CHECK_EQ(wb_trap_frame_func_index(trap, 0), 2);
+      CHECK_CONTAINS(wb_trap_frame_func_name(trap, 0), "inner");
+      CHECK_CONTAINS(wb_trap_frame_func_name(trap, 1), "outer");
+    }
+    wb_trap_delete(trap);
+    CHECK_EQ(s->exec.depth, 0);
+    CHECK(rt_tls.jb == NULL);
+  }
+  /* The store is still usable after a fault. */
+  CHECK(call_i32(s, outer, 8, &v) == NULL);
+  CHECK_EQ(v, 42);
+  /* A host trap raised under a guest frame keeps its message and gains the
+     guest's backtrace; a host called from a guest sees the guest's memory. */
+  CHECK(wb_func_call(s, export_func(inst, "callfail"), NULL, 0, NULL, 0, &trap) == NULL);
+  CHECK(trap && wb_trap_code(trap) == WB_TRAP_HOST);
+  if (trap) {
+    CHECK_CONTAINS(wb_trap_message(trap), "custom failure");
+    CHECK(wb_trap_frame_count(trap) >= 1);
+    CHECK_CONTAINS(wb_trap_frame_func_name(trap, 0), "callfail");
+  }
+  wb_trap_delete(trap);
+  wb_val_t r;
+  CHECK(wb_func_call(s, export_func(inst, "callpeek"), NULL, 0, &r, 1, &trap) == NULL && !trap);
+  CHECK_EQ(r.of.i32, 42);
+out:
+  wb_functype_delete(v_v);
+  wb_functype_delete(v_i);
+  wb_linker_delete(lk);
+  wb_store_delete(s);
+  wb_module_delete(mod);
+  wb_engine_delete(e);
+}
+
+/* The same on a fresh thread: its alternate signal stack is set up lazily
+   by the first guest call. */
+static void *guest_thread(void *arg) {
+  (void)arg;
+  test_guest_faults();
+  return NULL;
+}
+
+static void test_guest_faults_thread(void) {
+  pthread_t t;
+  CHECK(pthread_create(&t, NULL, guest_thread, NULL) == 0);
+  pthread_join(t, NULL);
+}
+
 TEST_MAIN("unit_store", test_intern, test_globals, test_tables, test_host_call, test_host_trap,
           test_reentrant, test_many_args, test_call_errors, test_stack_exhausted,
-          test_trap_objects)
+          test_trap_objects, test_guest_faults,
+          test_guest_faults_thread)

@@ -4,8 +4,8 @@
 ** WebAssembly 2.0 constant expressions (global initialisers, segment
 ** offsets, element expressions) and the instantiation step proper.
 */
-#ifndef WB_RUNTIME_CONSTEXPR_H
-#define WB_RUNTIME_CONSTEXPR_H
+#ifndef WB_RUNTIME_INSTANCE_H
+#define WB_RUNTIME_INSTANCE_H
 
 #include "runtime/rt.h"
 
