@@ -123,6 +123,7 @@ typedef enum wb_trap_code {
   WB_TRAP_OUT_OF_FUEL,
   WB_TRAP_INTERRUPT,            /* deadline passed or host interrupt */
   WB_TRAP_HOST,                 /* raised by a host function */
+  WB_TRAP_EXIT,                 /* the guest asked to exit (WASI proc_exit) */
 } wb_trap_code_t;
 
 typedef struct wb_trap wb_trap_t;
@@ -130,6 +131,11 @@ typedef struct wb_trap wb_trap_t;
 /* Makes a trap a host function can return. The message is copied; the
    caller owns the trap (and gives it away by returning it from a callback). */
 wb_trap_t *wb_trap_new(wb_trap_code_t code, const char *message);
+/* Makes the trap a host function returns to end the guest with an exit
+   status (as WASI's proc_exit does); the caller owns it. */
+wb_trap_t *wb_trap_new_exit(int32_t status);
+/* True, with *status set, if trap is an exit made by wb_trap_new_exit. */
+bool wb_trap_exit_status(const wb_trap_t *trap, int32_t *status);
 wb_trap_code_t wb_trap_code(const wb_trap_t *trap);
 /* Borrowed; valid until the trap is deleted. */
 const char *wb_trap_message(const wb_trap_t *trap);
@@ -215,6 +221,44 @@ typedef struct wb_store wb_store_t;
 wb_store_t *wb_store_new(wb_engine_t *engine);
 /* Frees a store and every instance and object it owns. */
 void wb_store_delete(wb_store_t *store);
+
+/* {====================== Limits ======================} */
+/*
+** Every limit is per store and applies to what runs in it from then on.
+** Exceeding one never harms the host: memory.grow returns -1, making an
+** instance fails with an error, running code traps.
+*/
+
+typedef struct wb_limits {
+  uint64_t max_memory_bytes;   /* per linear memory; 0 for no limit (4 GiB) */
+  uint32_t max_table_elements; /* per table; 0 for the engine default (10^7) */
+} wb_limits_t;
+
+/* Sets the memory and table limits for instances and objects made later in
+   store, and for the growth of every memory and table in it. */
+void wb_store_limits_set(wb_store_t *store, const wb_limits_t *limits);
+
+/* Each later top-level call into the store (wb_func_call, and the start
+   function run by instantiation) traps with WB_TRAP_INTERRUPT once it has
+   run timeout_ns nanoseconds of wall time. 0 removes the deadline. Checks
+   happen at function entry and loop back-edges. */
+void wb_store_deadline_set(wb_store_t *store, uint64_t timeout_ns);
+
+/* Asks guest code running in store to stop: it traps with WB_TRAP_INTERRUPT
+   at its next check. If none is running, the next call traps as soon as it
+   starts. Safe to call from any thread, and from a signal handler. */
+void wb_store_interrupt(wb_store_t *store);
+
+/* Fuel: a deterministic budget of work. Off until first set; while on,
+   every loop iteration and call consumes fuel (roughly one unit per wasm
+   instruction) and running out traps with WB_TRAP_OUT_OF_FUEL. */
+void wb_store_fuel_set(wb_store_t *store, uint64_t fuel);
+/* Adds to the remaining fuel (turning fuel on if it was off). */
+void wb_store_fuel_add(wb_store_t *store, uint64_t fuel);
+/* Remaining fuel; UINT64_MAX while fuel is off. */
+uint64_t wb_store_fuel_get(const wb_store_t *store);
+/* Turns fuel off again. */
+void wb_store_fuel_disable(wb_store_t *store);
 
 typedef struct wb_caller wb_caller_t;
 
@@ -324,6 +368,12 @@ bool wb_instance_export_get(const wb_instance_t *instance, const char *name,
                             size_t name_len, wb_extern_t *out);
 /* Memory 0 of the instance, or NULL; borrowed. */
 wb_memory_t *wb_instance_memory(const wb_instance_t *instance);
+/* True once a trap has unwound through one of the instance's functions.
+   The engine's own state is consistent after any trap, so calls still
+   work, but the guest program may have been stopped midway through an
+   update of its memory (a deadline or fuel can strike anywhere): such an
+   instance should be discarded or reset, not handed to a new caller. */
+bool wb_instance_poisoned(const wb_instance_t *instance);
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,9 @@ PACKAGES=(
   cmake ninja-build gcc            # build
   clang-19 lld-19 libclang-rt-19-dev  # the second compiler, libFuzzer, sanitizers
   wabt                             # wat2wasm for examples, wast2json for spec tests
+  wasi-libc libclang-rt-19-dev-wasm32  # WASI guests (tests/wasi, benchmarks)
   libcjson-dev                     # JSON (spec test runner)
-  hyperfine                        # benchmarks
+  hyperfine gnuplot-nox            # benchmarks and their charts
 )
 
 installed() {

@@ -154,6 +154,7 @@ struct wb_caller {
 
 struct wb_trap {
   wb_trap_code_t code;
+  int32_t exit_status; /* WB_TRAP_EXIT only */
   char *msg;
   uint32_t nframes;
   uint32_t *func_index;

@@ -135,7 +135,7 @@ static int keep_host_trap(rt_exec_t *ex, wb_trap_t *trap) {
   wb_trap_delete(ex->host_trap);
   ex->host_trap = trap;
   int code = (int)trap->code;
-  if (code < WB_TRAP_UNREACHABLE || code > WB_TRAP_HOST) trap->code = code = WB_TRAP_HOST;
+  if (code < WB_TRAP_UNREACHABLE || code > WB_TRAP_EXIT) trap->code = code = WB_TRAP_HOST;
   return code;
 }
 
@@ -230,6 +230,7 @@ const char *rt_trap_message(int code) {
   case WB_TRAP_OUT_OF_FUEL: return "all fuel consumed";
   case WB_TRAP_INTERRUPT: return "interrupted";
   case WB_TRAP_HOST: return "host trap";
+  case WB_TRAP_EXIT: return "exit";
   }
   return "unknown trap";
 }
@@ -250,6 +251,7 @@ const char *wb_trap_code_name(wb_trap_code_t code) {
   case WB_TRAP_OUT_OF_FUEL: return "out of fuel";
   case WB_TRAP_INTERRUPT: return "interrupt";
   case WB_TRAP_HOST: return "host";
+  case WB_TRAP_EXIT: return "exit";
   }
   return "unknown";
 }
@@ -261,6 +263,18 @@ wb_trap_t *wb_trap_new(wb_trap_code_t code, const char *message) {
   t->code = code;
   t->msg = ut_strndup(message, strlen(message));
   return t;
+}
+
+wb_trap_t *wb_trap_new_exit(int32_t status) {
+  wb_trap_t *t = wb_trap_new(WB_TRAP_EXIT, NULL);
+  t->exit_status = status;
+  return t;
+}
+
+bool wb_trap_exit_status(const wb_trap_t *trap, int32_t *status) {
+  if (trap->code != WB_TRAP_EXIT) return false;
+  if (status) *status = trap->exit_status;
+  return true;
 }
 
 wb_trap_code_t wb_trap_code(const wb_trap_t *trap) { return trap->code; }
