@@ -33,12 +33,17 @@ typedef union rt_slot {
   void *ref;
 } rt_slot_t;
 
-/* Internal opcodes. The generated families, for each row of opcodes.def:
+/* Branches to a loop header (back-edges) use the _BACK/BRTB forms, which
+   check the CPU limits; every loop header is an IOP_LOOP whose cost word
+   sits just before the header, at ip[-1] after the jump.
+
+   Internal opcodes. The generated families, for each row of opcodes.def:
      UN   -> IOP_n            dst a
      BIN  -> IOP_n            dst a b;   IOP_n_I dst a imm (imm: 1 word, 2 for 64-bit)
      CMP  -> IOP_n, IOP_n_I,  and fused branches
              IOP_BRT_n  a b off / IOP_BRT_n_I  a imm off   (jump if true)
              IOP_BRF_n  a b off / IOP_BRF_n_I  a imm off   (jump if false)
+             IOP_BRTB_n, IOP_BRTB_n_I                       (jump back if true)
      UNT/BINT -> as UN/BIN, trapping
      LOAD -> IOP_n dst addr offset;  STORE -> IOP_n addr val offset       */
 typedef enum ip_op {
@@ -46,7 +51,9 @@ typedef enum ip_op {
 #define UNT(N, c, t, R, A, f) IOP_##N,
 #define BIN(N, c, t, R, A, e) IOP_##N, IOP_##N##_I,
 #define BINT(N, c, t, R, A, f) IOP_##N,
-#define CMP(N, c, t, A, e) IOP_##N, IOP_##N##_I, IOP_BRT_##N, IOP_BRT_##N##_I, IOP_BRF_##N, IOP_BRF_##N##_I,
+#define CMP(N, c, t, A, e)                                                                  \
+  IOP_##N, IOP_##N##_I, IOP_BRT_##N, IOP_BRT_##N##_I, IOP_BRF_##N, IOP_BRF_##N##_I,            \
+      IOP_BRTB_##N, IOP_BRTB_##N##_I,
 #define LOAD(N, c, t, T, ct, nat) IOP_##N,
 #define STORE(N, c, t, T, ct, nat) IOP_##N,
 #include "wasm/opcodes.def"
@@ -58,6 +65,9 @@ typedef enum ip_op {
   X(BR)             /* off: ip += off */                                         \
   X(BR_IF)          /* c off: if fp[c].u32: ip += off */                         \
   X(BR_UNLESS)      /* c off: if !fp[c].u32: ip += off */                        \
+  X(BR_BACK)        /* as BR, to a loop header: checks limits */                 \
+  X(BR_IF_BACK)     /* as BR_IF, to a loop header: checks limits */              \
+  X(BR_UNLESS_BACK) /* as BR_UNLESS, to a loop header: checks limits */          \
   X(BR_TABLE)       /* i n off[0..n]: ip += off[min(fp[i].u32, n)] */           \
   X(CALL)           /* f base: call function f with fp' = fp + base */           \
   X(CALL_INDIRECT)  /* typeid table i base: call table[fp[i]] after checks */    \
@@ -82,7 +92,8 @@ typedef enum ip_op {
   X(MEMORY_INIT)    /* seg d s n */                                              \
   X(DATA_DROP)      /* seg */                                                    \
   X(REF_IS_NULL)    /* dst a */                                                  \
-  X(REF_FUNC)       /* dst f */
+  X(REF_FUNC)       /* dst f */                                                  \
+  X(LOOP)           /* cost: loop header; charges fuel, checks interrupts */
 #define X(n) IOP_##n,
   IP_SPECIAL(X)
 #undef X
@@ -96,6 +107,7 @@ typedef struct ip_code {
   uint32_t nparams, nresults;
   uint32_t nlocals;    /* params + declared locals */
   uint32_t frame_size; /* nlocals + maximum operand height */
+  uint32_t entry_cost; /* fuel charged on entry: instructions outside loops */
   uint32_t func_index;
 } ip_code_t;
 

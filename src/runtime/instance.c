@@ -101,6 +101,10 @@ static wb_error_t *inst_memories(wb_instance_t *inst) {
     const wm_limits_t *l = &m->mems[i];
     wb_memory_t *mem = ut_calloc(1, sizeof *mem);
     wb_error_t *err = rt_memory_init(mem, l->min, l->max, l->has_max);
+    if (!err) {
+      err = rt_memory_limit(mem, &inst->store->limits);
+      if (err) rt_memory_release(mem);
+    }
     if (err) {
       free(mem);
       return err;
@@ -121,6 +125,11 @@ static wb_error_t *inst_tables(wb_instance_t *inst) {
     t->size = tt->lim.min;
     t->max = tt->lim.max;
     t->has_max = tt->lim.has_max;
+    wb_error_t *err = rt_table_limit(t, &inst->store->limits);
+    if (err) {
+      free(t);
+      return err;
+    }
     t->elems = ut_calloc(tt->lim.min, sizeof *t->elems); /* all null */
     inst->tables[i] = t;
   }
@@ -321,6 +330,8 @@ bool wb_instance_export_get(const wb_instance_t *instance, const char *name, siz
   }
   return false;
 }
+
+bool wb_instance_poisoned(const wb_instance_t *instance) { return instance->poisoned; }
 
 wb_memory_t *wb_instance_memory(const wb_instance_t *instance) {
   return instance && instance->m->nmems ? instance->mems[0] : NULL;

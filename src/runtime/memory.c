@@ -73,11 +73,28 @@ int64_t rt_memory_grow(wb_memory_t *mem, uint32_t delta) {
 
 /* {====================== Public API ======================} */
 
+/* A memory bigger than the limit keeps its size but cannot grow. */
+wb_error_t *rt_memory_limit(wb_memory_t *mem, const wb_limits_t *limits) {
+  if (!limits->max_memory_bytes) return NULL;
+  uint64_t pages = limits->max_memory_bytes / RT_PAGE_SIZE;
+  if (pages < mem->max) mem->max = (uint32_t)(pages < mem->pages ? mem->pages : pages);
+  if (mem->pages > pages)
+    return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX,
+                        "memory of %u pages (%llu bytes) exceeds the limit of %llu bytes",
+                        mem->pages, (unsigned long long)pages_bytes(mem->pages),
+                        (unsigned long long)limits->max_memory_bytes);
+  return NULL;
+}
+
 wb_error_t *rt_store_new_memory(wb_store_t *store, uint32_t min, uint32_t max, bool has_max,
                                 wb_memory_t **out) {
   wb_memory_t *mem = ut_calloc(1, sizeof *mem);
   wb_error_t *err = rt_memory_init(mem, min, max, has_max);
   *out = NULL;
+  if (!err) {
+    err = rt_memory_limit(mem, &store->limits);
+    if (err) rt_memory_release(mem);
+  }
   if (err) {
     free(mem);
     return err;

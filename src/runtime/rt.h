@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -69,6 +70,7 @@ struct wb_table {
   wm_valtype_t elem;
   uint32_t size, max;
   bool has_max;
+  uint32_t limit; /* largest size allowed: declared max, store limit, RT_MAX_TABLE_SIZE */
   void **elems; /* wb_func_t* for funcref, host pointer for externref */
 };
 
@@ -108,6 +110,7 @@ struct wb_instance {
   rt_elemseg_t *elems;
   rt_dataseg_t *datas;
   uint8_t *mem0;         /* mems[0]->base or NULL, cached for the interpreter */
+  bool poisoned;         /* a trap unwound through one of its functions */
 };
 
 /* {====================== Execution ======================} */
@@ -129,11 +132,22 @@ typedef struct rt_exec {
   /* Backtrace captured when a trap unwinds: function objects, innermost first. */
   wb_func_t **trace;
   uint32_t ntrace, trace_cap;
+  /* CPU limits, checked at function entry and loop back-edges. interrupt is
+     set from other threads (RT_INTR_*); the interpreter consumes it. */
+  _Atomic uint32_t interrupt;
+  uint32_t interrupt_reason; /* of the last WB_TRAP_INTERRUPT */
+  int64_t fuel;              /* remaining; INT64_MAX while fuel is off */
+  bool fuel_on;
+  uint64_t deadline_ns;      /* per top-level call; 0 for none */
 } rt_exec_t;
+
+#define RT_INTR_USER 1u
+#define RT_INTR_DEADLINE 2u
 
 struct wb_store {
   wb_engine_t *engine;
   rt_exec_t exec;
+  wb_limits_t limits;
   /* Everything the store owns, freed by wb_store_delete. */
   wb_instance_t **instances;
   uint32_t ninstances, cap_instances;
@@ -170,6 +184,19 @@ wb_error_t *rt_memory_init(wb_memory_t *mem, uint32_t min, uint32_t max, bool ha
 void rt_memory_release(wb_memory_t *mem);
 /* Grows by delta pages: the old size in pages, or -1 if refused. */
 int64_t rt_memory_grow(wb_memory_t *mem, uint32_t delta);
+
+/* Applies the store's limits to a new memory or table: lowers its effective
+   maximum, and fails (owned RESOURCE error) if it is already larger. */
+wb_error_t *rt_memory_limit(wb_memory_t *mem, const wb_limits_t *limits);
+wb_error_t *rt_table_limit(wb_table_t *table, const wb_limits_t *limits);
+
+/* {====================== Deadlines (runtime/deadline.c) ======================} */
+
+/* Arms a deadline: after timeout_ns, *flag becomes RT_INTR_DEADLINE (unless
+   disarmed first). Returns a handle for rt_deadline_disarm. */
+uint32_t rt_deadline_arm(_Atomic uint32_t *flag, uint64_t timeout_ns);
+/* Disarms; a deadline that fired but was not consumed is cleared. */
+void rt_deadline_disarm(uint32_t handle, _Atomic uint32_t *flag);
 
 /* {====================== Traps and signals (runtime/trap.c) ======================} */
 

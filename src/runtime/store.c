@@ -74,7 +74,51 @@ wb_store_t *wb_store_new(wb_engine_t *engine) {
     free(s);
     return NULL;
   }
+  s->exec.fuel = INT64_MAX;
   return s;
+}
+
+/* {====================== Limits ======================} */
+
+void wb_store_limits_set(wb_store_t *store, const wb_limits_t *limits) {
+  store->limits = *limits;
+  for (uint32_t i = 0; i < store->nmemories; i++) {
+    wb_error_t *e = rt_memory_limit(store->memories[i], limits);
+    wb_error_delete(e); /* an existing larger memory keeps its size, grows no more */
+  }
+  for (uint32_t i = 0; i < store->ntables; i++) wb_error_delete(rt_table_limit(store->tables[i], limits));
+}
+
+void wb_store_deadline_set(wb_store_t *store, uint64_t timeout_ns) {
+  store->exec.deadline_ns = timeout_ns;
+}
+
+void wb_store_interrupt(wb_store_t *store) {
+  atomic_store_explicit(&store->exec.interrupt, RT_INTR_USER, memory_order_relaxed);
+}
+
+void wb_store_fuel_set(wb_store_t *store, uint64_t fuel) {
+  store->exec.fuel_on = true;
+  store->exec.fuel = fuel > INT64_MAX ? INT64_MAX : (int64_t)fuel;
+}
+
+void wb_store_fuel_add(wb_store_t *store, uint64_t fuel) {
+  if (!store->exec.fuel_on) {
+    wb_store_fuel_set(store, fuel);
+    return;
+  }
+  int64_t have = store->exec.fuel < 0 ? 0 : store->exec.fuel;
+  store->exec.fuel = fuel > (uint64_t)(INT64_MAX - have) ? INT64_MAX : have + (int64_t)fuel;
+}
+
+uint64_t wb_store_fuel_get(const wb_store_t *store) {
+  if (!store->exec.fuel_on) return UINT64_MAX;
+  return store->exec.fuel < 0 ? 0 : (uint64_t)store->exec.fuel;
+}
+
+void wb_store_fuel_disable(wb_store_t *store) {
+  store->exec.fuel_on = false;
+  store->exec.fuel = INT64_MAX;
 }
 
 void rt_instance_free(wb_instance_t *inst) {
@@ -184,6 +228,12 @@ wb_table_t *rt_store_new_table(wb_store_t *store, wm_valtype_t elem, uint32_t mi
   t->size = min;
   t->max = max;
   t->has_max = has_max;
+  wb_error_t *e = rt_table_limit(t, &store->limits);
+  if (e) {
+    wb_error_delete(e);
+    free(t);
+    return NULL;
+  }
   t->elems = ut_malloc(sizeof *t->elems * (min ? min : 1));
   for (uint32_t i = 0; i < min; i++) t->elems[i] = init;
   rt_store_add_table(store, t);
@@ -202,14 +252,24 @@ wb_table_t *wb_table_new(wb_store_t *store, wb_valkind_t kind, uint32_t min, uin
 int64_t rt_table_grow(wb_table_t *table, uint32_t delta, void *init) {
   uint32_t old = table->size;
   uint64_t want = (uint64_t)old + delta;
-  uint32_t limit = table->has_max && table->max < RT_MAX_TABLE_SIZE ? table->max
-                                                                    : RT_MAX_TABLE_SIZE;
-  if (want > limit) return -1;
+  if (want > table->limit) return -1;
   if (delta == 0) return old;
   table->elems = ut_realloc(table->elems, sizeof *table->elems * (size_t)want);
   for (uint64_t i = old; i < want; i++) table->elems[i] = init;
   table->size = (uint32_t)want;
   return old;
+}
+
+wb_error_t *rt_table_limit(wb_table_t *table, const wb_limits_t *limits) {
+  uint32_t lim = RT_MAX_TABLE_SIZE;
+  if (table->has_max && table->max < lim) lim = table->max;
+  if (limits->max_table_elements && limits->max_table_elements < lim)
+    lim = limits->max_table_elements;
+  table->limit = lim < table->size ? table->size : lim;
+  if (table->size > lim)
+    return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX,
+                        "table of %u elements exceeds the limit of %u elements", table->size, lim);
+  return NULL;
 }
 
 uint32_t wb_table_size(const wb_table_t *table) { return table->size; }

@@ -198,6 +198,9 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
      memory (ex, rt_tls), not in this frame. */
   const rt_tls_t saved = rt_tls;
   const uint32_t depth0 = ex->depth;
+  /* The deadline covers a whole top-level call, nested host calls included. */
+  const bool timed = depth0 == 0 && ex->deadline_ns;
+  const uint32_t dl = timed ? rt_deadline_arm(&ex->interrupt, ex->deadline_ns) : 0;
   sigjmp_buf jb;
   int code;
   if (sigsetjmp(jb, 0) == 0) {
@@ -209,6 +212,7 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
     ex->depth = depth0;
   }
   rt_tls = saved;
+  if (timed) rt_deadline_disarm(dl, &ex->interrupt);
   return code;
 }
 
@@ -326,8 +330,13 @@ wb_trap_t *rt_trap_from_exec(rt_exec_t *ex, int code) {
     wb_trap_delete(t);
     t = NULL;
   }
+  if (!t && code == WB_TRAP_INTERRUPT && ex->interrupt_reason == RT_INTR_DEADLINE)
+    t = wb_trap_new(WB_TRAP_INTERRUPT, "deadline exceeded");
   if (!t) t = wb_trap_new((wb_trap_code_t)code, NULL);
   attach_backtrace(t, ex);
+  /* Every instance the trap unwound through may hold half-done updates. */
+  for (uint32_t i = 0; i < ex->ntrace; i++)
+    if (ex->trace[i] && ex->trace[i]->inst) ex->trace[i]->inst->poisoned = true;
   ex->ntrace = 0;
   return t;
 }

@@ -47,6 +47,8 @@ typedef struct ctrl {
   uint32_t start;    /* loop: code position of the label */
   int32_t fix;       /* forward branches to patch at `end`, -1 for none */
   uint32_t else_ins, else_pos; /* if: pending jump over the then-arm */
+  uint32_t icount;   /* loop: instructions counted before it */
+  uint32_t cost_pos; /* loop: word holding its fuel cost, or NONE */
 } ctrl_t;
 
 typedef struct fixup {
@@ -69,6 +71,8 @@ typedef struct fn {
   uint32_t *code;
   uint32_t len, cap;
   uint32_t max_h;
+  /* Fuel accounting: instructions read, loops open, instructions outside loops. */
+  uint32_t icount, loops_open, straight;
   /* Peephole state. */
   uint32_t label_pos; /* code length when a label was last bound */
   uint32_t last_ins;  /* start of the last instruction */
@@ -284,7 +288,8 @@ static const wm_valtype_t *label_types(const ctrl_t *c, uint32_t *n) {
 static void push_ctrl(fn_t *F, uint8_t op, uint32_t np, const wm_valtype_t *params, uint32_t nr,
                       const wm_valtype_t *results) {
   bool r = F->nctrls ? reach(F) : true;
-  ctrl_t c = {op, false, r, r, F->nvals, np, nr, params, results, F->len, -1, NONE, NONE};
+  ctrl_t c = {op, false, r, r, F->nvals, np, nr, params, results, F->len, -1, NONE, NONE,
+              F->icount, NONE};
   UT_PUSH(F->ctrls, F->nctrls, F->cap_ctrls, c);
 }
 
@@ -359,12 +364,26 @@ static bool needs_copies(fn_t *F, uint32_t fi) {
   return false;
 }
 
+/* The back-edge form of a branch opcode (see interp/code.h). Only "jump
+   if true" forms ever go backward: "jump if false" skips forward. */
+static uint32_t backward_op(uint32_t op) {
+  switch (op) {
+  case IOP_BR: return IOP_BR_BACK;
+  case IOP_BR_IF: return IOP_BR_IF_BACK;
+  case IOP_BR_UNLESS: return IOP_BR_UNLESS_BACK;
+  case IOP_BR_TABLE: return IOP_BR_TABLE; /* checks the sign of each target */
+  default: return op + 4; /* IOP_BRT_n(_I) -> IOP_BRTB_n(_I) */
+  }
+}
+
 /* Jump word for frame fi: backward to a loop, else a fixup. */
 static void link_target(fn_t *F, uint32_t fi, uint32_t ins, uint32_t pos) {
-  if (F->ctrls[fi].op == 0x03)
+  if (F->ctrls[fi].op == 0x03) {
+    F->code[ins] = backward_op(F->code[ins]);
     patch(F, ins, pos, F->ctrls[fi].start);
-  else
+  } else {
     add_fixup(F, fi, ins, pos);
+  }
 }
 
 /* Moves the label's values into place and jumps (or returns, for fi == 0). */
@@ -601,7 +620,14 @@ static void lower_block(fn_t *F, uint8_t op) {
   if (!read_blocktype(F, &np, &p, &nr, &r)) return;
   enter_block(F, op, np, p, nr, r);
   if (op == 0x03) {
+    /* Back-edges land just after IOP_LOOP and read its cost at ip[-1]. */
+    if (reach(F)) {
+      emit_op(F, IOP_LOOP);
+      top(F)->cost_pos = F->len;
+      emit_word(F, 1);
+    }
     top(F)->start = F->len;
+    F->loops_open++;
     bind_label(F);
   }
 }
@@ -684,6 +710,11 @@ static bool lower_end(fn_t *F) {
     if (c.else_pos != NONE) patch(F, c.else_ins, c.else_pos, F->len);
   }
   for (int32_t i = c.fix; i >= 0; i = F->fix[i].next) patch(F, F->fix[i].ins, F->fix[i].pos, F->len);
+  if (c.op == 0x03) {
+    /* One iteration costs the loop's instructions, nested loops included. */
+    if (c.cost_pos != NONE) F->code[c.cost_pos] = F->icount - c.icount;
+    F->loops_open--;
+  }
   bind_label(F);
   F->nctrls--;
   top(F)->reach = top(F)->reach && c.entry_reach;
@@ -1194,6 +1225,8 @@ static uint32_t read_opcode(fn_t *F) {
 /* Validates and lowers one instruction; true after the final `end`. */
 static bool lower_one(fn_t *F) {
   F->ins_off = rd_off(&F->r);
+  F->icount++;
+  if (!F->loops_open) F->straight++;
   uint32_t code = read_opcode(F);
   if (!ok(F)) return false;
   const opinfo_t *oi = code == NONE ? NULL : &op_table[OPIDX(code)];
@@ -1262,6 +1295,7 @@ wb_error_t *val_function(const wm_module_t *m, uint32_t code_idx, ip_code_t **ou
   ic->nlocals = F.nlocals;
   ic->frame_size = F.nlocals + F.max_h + 1;
   ic->func_index = F.func_idx;
+  ic->entry_cost = F.straight;
   F.code = NULL;
   fn_free(&F);
   *out = ic;
