@@ -76,8 +76,8 @@ static void start_watchdog(void) {
 
 uint32_t rt_deadline_arm(_Atomic uint32_t *flag, uint64_t timeout_ns) {
   pthread_once(&dl_once, start_watchdog);
-  uint64_t at = now_ns() + timeout_ns;
-  if (at == 0) at = 1;
+  uint64_t now = now_ns();
+  uint64_t at = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
   pthread_mutex_lock(&dl_lock);
   uint32_t i = 0;
   while (i < dl_n && dl_slots[i].at) i++;

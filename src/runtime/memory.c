@@ -75,6 +75,8 @@ int64_t rt_memory_grow(wb_memory_t *mem, uint32_t delta) {
 
 /* A memory bigger than the limit keeps its size but cannot grow. */
 wb_error_t *rt_memory_limit(wb_memory_t *mem, const wb_limits_t *limits) {
+  /* Start again from the declared maximum, so a limit can be raised too. */
+  mem->max = mem->has_max && mem->decl_max < RT_MAX_PAGES ? mem->decl_max : RT_MAX_PAGES;
   if (!limits->max_memory_bytes) return NULL;
   uint64_t pages = limits->max_memory_bytes / RT_PAGE_SIZE;
   if (pages < mem->max) mem->max = (uint32_t)(pages < mem->pages ? mem->pages : pages);

@@ -14,6 +14,8 @@
 ** default action. Host callbacks run with no jump buffer, so a fault in
 ** host code is never mistaken for a guest trap.
 */
+#define _GNU_SOURCE /* pthread_getattr_np */
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,33 @@ static void ensure_altstack(void) {
   pthread_setspecific(altstack_key, p);
 }
 
+/* {====================== Native stack headroom ======================} */
+
+/* Guest -> host -> guest re-entry nests C frames whose depth the guest
+   chooses; past this much remaining native stack a new entry traps. */
+#define RT_STACK_RESERVE ((size_t)256 * 1024)
+
+/* Lowest usable address of this thread's stack, or 0 if unknown. */
+static uintptr_t stack_floor(void) {
+  static _Thread_local uintptr_t floor_;
+  static _Thread_local bool known;
+  if (known) return floor_;
+  known = true;
+  pthread_attr_t attr;
+  void *addr;
+  size_t size;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+  if (pthread_attr_getstack(&attr, &addr, &size) == 0) floor_ = (uintptr_t)addr;
+  pthread_attr_destroy(&attr);
+  return floor_;
+}
+
+static bool native_stack_low(void) {
+  uintptr_t floor_ = stack_floor();
+  uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+  return floor_ && here - floor_ < RT_STACK_RESERVE;
+}
+
 /* {====================== Guest and host calls ======================} */
 
 #define RT_SMALL_VALS 16
@@ -193,6 +222,10 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
      below an enclosing callback. */
   if (!f->code) return call_host(ex, f, sp, NULL);
   ensure_altstack();
+  if (native_stack_low()) {
+    ex->ntrace = 0;
+    return WB_TRAP_STACK_EXHAUSTED;
+  }
   /* Set before sigsetjmp and never changed after it, so they survive the
      jump without volatile. Everything the interpreter changes lives in
      memory (ex, rt_tls), not in this frame. */

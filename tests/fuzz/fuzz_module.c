@@ -12,13 +12,9 @@
 **      Traps are expected and fine; crashes, leaks and sanitizer reports
 **      are bugs.
 **
-** Known limitation: there is no fuel or deadline yet, so guest code can run
-** forever. As a stopgap, nothing is called when the code section contains
-** a 0x03 byte (the `loop` opcode; most such hits are immediates, which only
-** makes the filter conservative), and modules that would run such code in a
-** start function are not instantiated. Recursion is bounded by a small call
-** depth, but fan-out recursion can still take exponential time: run with
-** -timeout=5 (see README.md) and treat timeouts as known until fuel exists.
+** Guest code is bounded the way an embedder would bound it: fuel for every
+** call and for instantiation (start functions), a deadline for what fuel
+** does not count (bulk memory operations), and memory and table limits.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,57 +22,14 @@
 
 #include "wasmbox.h"
 
-#define FUZZ_MAX_CALL_DEPTH 24  /* keeps fan-out recursion bounded-ish */
+#define FUZZ_MAX_CALL_DEPTH 2000
+#define FUZZ_FUEL 200000        /* per call and per instantiation */
+#define FUZZ_DEADLINE_NS 2000000000ull
 #define FUZZ_MAX_CALLS 16       /* exported functions called per input */
 #define FUZZ_MAX_TABLE 10000    /* elements of an imported dummy table */
 #define FUZZ_MAX_PAGES 256      /* pages of an imported dummy memory (16 MiB) */
 
-#define SECTION_CODE 10
-#define SECTION_START 8
-#define OP_LOOP 0x03
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* {====================== A look at the raw sections ======================} */
-
-/* What the stopgap filter needs to know about the binary. */
-typedef struct scan {
-  bool has_start;     /* a start section: instantiation runs code */
-  bool code_may_loop; /* the code section has a 0x03 byte somewhere */
-} scan_t;
-
-static bool read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out) {
-  uint32_t v = 0;
-  for (unsigned shift = 0; shift < 35 && *p < end; shift += 7) {
-    uint8_t b = *(*p)++;
-    v |= (uint32_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      *out = v;
-      return true;
-    }
-  }
-  return false;
-}
-
-/* Walks the sections of a module that decoded (so the walk is well-formed,
-   but it is bounds-checked all the same). When in doubt it reports "may
-   loop", which only makes the target call less. */
-static scan_t scan_sections(const uint8_t *data, size_t size) {
-  scan_t s = {false, false};
-  const uint8_t *p = data + 8, *end = data + size; /* past magic + version */
-  while (size >= 8 && p < end) {
-    uint8_t id = *p++;
-    uint32_t len;
-    if (!read_u32(&p, end, &len) || len > (size_t)(end - p)) {
-      s.code_may_loop = true;
-      break;
-    }
-    if (id == SECTION_START) s.has_start = true;
-    if (id == SECTION_CODE && memchr(p, OP_LOOP, len)) s.code_may_loop = true;
-    p += len;
-  }
-  return s;
-}
 
 /* {====================== Dummy imports ======================} */
 
@@ -147,6 +100,7 @@ static void call_with_zeros(wb_store_t *store, wb_func_t *f) {
   if (!args || !res) abort();
   for (size_t i = 0; i < np; i++) args[i] = zero_val(wb_functype_param(t, i));
   wb_trap_t *trap = NULL;
+  wb_store_fuel_set(store, FUZZ_FUEL);
   wb_error_t *err = wb_func_call(store, f, args, np, res, nr, &trap);
   if (trap && (wb_trap_message(trap) == NULL || wb_trap_code_name(wb_trap_code(trap)) == NULL))
     abort(); /* a trap must always be describable */
@@ -169,16 +123,19 @@ static void call_exports(wb_store_t *store, const wb_module_t *m, wb_instance_t 
   }
 }
 
-/* Instantiates m against dummies and, if the stopgap allows, calls exports. */
-static void run_module(wb_engine_t *engine, const wb_module_t *m, scan_t scan) {
-  if (scan.has_start && scan.code_may_loop) return; /* the start could spin */
+/* Instantiates m against dummies and calls its exports, within limits. */
+static void run_module(wb_engine_t *engine, const wb_module_t *m) {
   wb_store_t *store = wb_store_new(engine);
+  wb_limits_t limits = {(uint64_t)FUZZ_MAX_PAGES * 65536, FUZZ_MAX_TABLE};
+  wb_store_limits_set(store, &limits);
+  wb_store_deadline_set(store, FUZZ_DEADLINE_NS);
+  wb_store_fuel_set(store, FUZZ_FUEL);
   wb_linker_t *linker = wb_linker_new(store);
   for (size_t i = 0; i < wb_module_import_count(m); i++) define_import(linker, store, m, i);
   wb_instance_t *inst = NULL;
   wb_trap_t *trap = NULL;
   wb_error_t *err = wb_linker_instantiate(linker, m, &inst, &trap);
-  if (!err && !trap && inst && !scan.code_may_loop) call_exports(store, m, inst);
+  if (!err && !trap && inst) call_exports(store, m, inst);
   wb_error_delete(err);
   wb_trap_delete(trap);
   wb_linker_delete(linker);
@@ -206,7 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_error(err, size);
     check_error(verr, size);
   } else {
-    run_module(engine, m, scan_sections(data, size));
+    run_module(engine, m);
   }
   wb_error_delete(err);
   wb_error_delete(verr);

@@ -1,0 +1,37 @@
+;; Loads and stores at the edges of a one-page (65536-byte) memory. The test
+;; passes the address; the static offset is in the name.
+(module $bounds
+  (memory 1)
+  (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "load16") (param i32) (result i32) (i32.load16_u (local.get 0)))
+  (func (export "load32") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "load64") (param i32) (result i64) (i64.load (local.get 0)))
+  (func (export "loadf64") (param i32) (result f64) (f64.load (local.get 0)))
+  (func (export "store8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "store32") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "store64") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+  ;; Static offsets: the effective address is address + offset, computed
+  ;; without wrapping (33 bits).
+  (func (export "load8_off65535") (param i32) (result i32)
+    (i32.load8_u offset=65535 (local.get 0)))
+  (func (export "load32_off65532") (param i32) (result i32)
+    (i32.load offset=65532 (local.get 0)))
+  (func (export "load8_offmax") (param i32) (result i32)
+    (i32.load8_u offset=0xffffffff (local.get 0)))
+  (func (export "load64_offmax") (param i32) (result i64)
+    (i64.load offset=0xffffffff (local.get 0)))
+  (func (export "store64_offmax") (param i32 i64)
+    (i64.store offset=0xffffffff (local.get 0) (local.get 1)))
+  (func (export "store8_off1") (param i32 i32)
+    (i32.store8 offset=1 (local.get 0) (local.get 1)))
+  ;; Bulk memory: bounds are checked before anything is written.
+  (func (export "fill") (param i32 i32 i32)
+    (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy") (param i32 i32 i32)
+    (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init") (param i32 i32 i32)
+    (memory.init $seg (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func $healthy (export "healthy") (param i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (local.get 0)) (i32.const 7)))
+  (data $seg "0123456789"))
