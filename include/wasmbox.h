@@ -375,6 +375,88 @@ wb_memory_t *wb_instance_memory(const wb_instance_t *instance);
    instance should be discarded or reset, not handed to a new caller. */
 bool wb_instance_poisoned(const wb_instance_t *instance);
 
+/* {====================== Templates, pools and snapshots ======================} */
+/*
+** A template is a module instantiated, initialised once and frozen: its
+** memory image (kept in a memfd, only non-zero pages written), globals,
+** tables and segment state. An instance made from a template maps that
+** image copy-on-write, so making one never copies the heap. A pool keeps
+** instances of one template and, on release, resets each to the template
+** in time proportional to what the call changed, not to the memory size.
+*/
+
+typedef struct wb_template wb_template_t;
+
+/* Instantiates module with linker's definitions (functions only: a
+   template cannot share memories, tables or globals with anything), runs
+   its initialisation and freezes the result. init_export names the init
+   function; NULL picks "wizer.initialize" if exported, else "_initialize"
+   if exported, else none. Return states as wb_linker_instantiate: an owned
+   error; NULL with *trap set (start or init trapped); or NULL and *out the
+   template, owned by the caller. module and the linker's store must
+   outlive the template. */
+wb_error_t *wb_template_new(wb_linker_t *linker, const wb_module_t *module,
+                            const char *init_export, wb_template_t **out,
+                            wb_trap_t **trap);
+/* Frees a template; pools and instances made from it must be gone. */
+void wb_template_delete(wb_template_t *tmpl);
+/* Bytes of memory 0 in the image (0 without memory). */
+size_t wb_template_memory_size(const wb_template_t *tmpl);
+
+/* Makes an instance of the template in store (an engine's store like any
+   other; the instance is owned by it). Its memory is a private
+   copy-on-write mapping of the image. Returns NULL or an owned error. */
+wb_error_t *wb_template_instantiate(wb_template_t *tmpl, wb_store_t *store,
+                                    wb_instance_t **out);
+
+/* Writes the template as a standalone pre-initialised module in Wizer's
+   format: data segments hold the initialised memory, globals start at
+   their initialised values, memory starts at its initialised size, the
+   init export and the start function are gone. Any engine runs the result
+   with the same behaviour. *out is malloc'ed and owned by the caller (free
+   it with free()). Returns NULL or an owned error (e.g. a table holding
+   host references, which a module cannot express). */
+wb_error_t *wb_template_snapshot(const wb_template_t *tmpl, uint8_t **out,
+                                 size_t *len);
+
+typedef struct wb_pool wb_pool_t;
+/* An instance on loan from a pool, with the store it runs in. */
+typedef struct wb_pooled wb_pooled_t;
+
+typedef struct wb_pool_config {
+  uint32_t max_instances; /* idle + active; 0 for no bound */
+  wb_limits_t limits;     /* applied to every instance */
+  uint64_t deadline_ns;   /* per call; 0 for none */
+  uint64_t fuel;          /* per acquisition; 0 for fuel off */
+} wb_pool_config_t;
+
+/* Makes a pool of instances of tmpl (borrowed; it must outlive the pool).
+   cfg is copied; NULL for defaults (unbounded, no limits). */
+wb_pool_t *wb_pool_new(wb_template_t *tmpl, const wb_pool_config_t *cfg);
+/* Frees the pool and its idle instances; every instance must be released. */
+void wb_pool_delete(wb_pool_t *pool);
+
+/* Lends an instance: the most recently released idle one (LIFO), or a new
+   one while under max_instances. When the pool is at its bound, waits up
+   to timeout_ns for a release (0: fail at once; UINT64_MAX: forever).
+   Returns NULL and sets *out, or an owned error (pool exhausted, or the
+   instance could not be made). Thread-safe. */
+wb_error_t *wb_pool_acquire(wb_pool_t *pool, uint64_t timeout_ns,
+                            wb_pooled_t **out);
+/* The lent instance and its store; borrowed until release. */
+wb_instance_t *wb_pooled_instance(wb_pooled_t *pooled);
+wb_store_t *wb_pooled_store(wb_pooled_t *pooled);
+/* Gives an instance back. It is reset to the template (memory reverted and
+   shrunk, globals, tables and segments restored, limits and fuel re-armed),
+   trapped or not, or discarded if the reset fails. Thread-safe. */
+void wb_pool_release(wb_pool_t *pool, wb_pooled_t *pooled);
+
+typedef struct wb_pool_stats {
+  uint32_t idle, active;
+  uint64_t created, reset, discarded;
+} wb_pool_stats_t;
+void wb_pool_stats(wb_pool_t *pool, wb_pool_stats_t *out);
+
 #ifdef __cplusplus
 }
 #endif

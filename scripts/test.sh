@@ -4,7 +4,10 @@
 # Installs dependencies, then builds and runs every test:
 #   1. release preset: all ctest tests (unit, spec, regress)
 #   2. asan preset: the same tests under AddressSanitizer + UBSan
-#   3. fuzz preset (clang-19): the fuzz_smoke test (WB_FUZZ_SECONDS, 60 s)
+#   3. tsan preset (clang-19): the multi-threaded tests under ThreadSanitizer
+#      (the guard-page fault path conflicts with TSan's signal handling, so
+#      only tests that make no out-of-bounds accesses run there)
+#   4. fuzz preset (clang-19): the fuzz_smoke test (WB_FUZZ_SECONDS, 60 s)
 # Every stage runs even if an earlier one failed; a summary comes last and
 # the exit status is nonzero if any stage failed.
 set -uo pipefail
@@ -44,6 +47,7 @@ fuzz_smoke() {
 
 stage "release: build + ctest" preset_tests release
 stage "asan: build + ctest (ASan+UBSan)" preset_tests asan
+stage "tsan: thread-safety tests (ThreadSanitizer)" preset_tests tsan
 stage "fuzz: fuzz_smoke (${WB_FUZZ_SECONDS:-60} s)" fuzz_smoke
 
 echo

@@ -26,7 +26,7 @@
 /* {====================== Building the index spaces ======================} */
 
 /* Allocates the instance and its per-index-space arrays (all zeroed). */
-static wb_instance_t *inst_alloc(wb_store_t *store, const wb_module_t *module) {
+wb_instance_t *rt_instance_alloc(wb_store_t *store, const wb_module_t *module) {
   const wm_module_t *m = module->m;
   wb_instance_t *inst = ut_calloc(1, sizeof *inst);
   inst->store = store;
@@ -44,7 +44,7 @@ static wb_instance_t *inst_alloc(wb_store_t *store, const wb_module_t *module) {
 
 /* Frees an instance that was never registered with the store, together
    with the memories, tables and globals it defined. */
-static void inst_discard(wb_instance_t *inst) {
+void rt_instance_discard(wb_instance_t *inst) {
   const wm_module_t *m = inst->m;
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
     if (!inst->mems[i]) continue;
@@ -78,7 +78,7 @@ static void inst_imports(wb_instance_t *inst, const wb_extern_t *imports) {
    canonical objects, so a func's type->id compares directly with others.
    Interning scans the engine's table under its lock, so it is done once
    per module type, not once per function. */
-static void inst_funcs(wb_instance_t *inst) {
+void rt_instance_init_funcs(wb_instance_t *inst) {
   const wm_module_t *m = inst->m;
   const wm_functype_t **canon = ut_calloc(m->ntypes, sizeof *canon);
   for (uint32_t i = 0; i < m->ntypes; i++)
@@ -199,7 +199,7 @@ static wb_error_t *inst_segments(wb_instance_t *inst) {
 static wb_error_t *inst_build(wb_instance_t *inst, const wb_extern_t *imports) {
   wb_error_t *err;
   inst_imports(inst, imports);
-  inst_funcs(inst);
+  rt_instance_init_funcs(inst);
   if ((err = inst_memories(inst)) || (err = inst_tables(inst)) || (err = inst_globals(inst)) ||
       (err = inst_segments(inst)))
     return err;
@@ -207,8 +207,7 @@ static wb_error_t *inst_build(wb_instance_t *inst, const wb_extern_t *imports) {
   return NULL;
 }
 
-/* Hands the instance and the objects it defined to the store. */
-static void inst_register(wb_instance_t *inst) {
+void rt_instance_register(wb_instance_t *inst) {
   const wm_module_t *m = inst->m;
   wb_store_t *s = inst->store;
   for (uint32_t i = m->nmem_imports; i < m->nmems; i++) rt_store_add_memory(s, inst->mems[i]);
@@ -290,13 +289,13 @@ wb_error_t *rt_instantiate(wb_store_t *store, const wb_module_t *module,
                            const wb_extern_t *imports, wb_instance_t **out, wb_trap_t **trap) {
   *out = NULL;
   *trap = NULL;
-  wb_instance_t *inst = inst_alloc(store, module);
+  wb_instance_t *inst = rt_instance_alloc(store, module);
   wb_error_t *err = inst_build(inst, imports);
   if (err) {
-    inst_discard(inst);
+    rt_instance_discard(inst);
     return err;
   }
-  inst_register(inst);
+  rt_instance_register(inst);
   int code = init_elems(inst);
   if (!code) code = init_datas(inst);
   if (code) {

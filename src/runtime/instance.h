@@ -27,4 +27,21 @@ int rt_constexpr_eval(const wm_module_t *m, wm_expr_t e, wb_global_t *const *glo
 wb_error_t *rt_instantiate(wb_store_t *store, const wb_module_t *module,
                            const wb_extern_t *imports, wb_instance_t **out, wb_trap_t **trap);
 
+/* Resolves every import of m from the linker into imports[] (nimports
+   entries). Returns NULL, or one owned WB_ERROR_LINK error listing every
+   missing or mismatched import. */
+wb_error_t *rt_linker_resolve(const wb_linker_t *linker, const wm_module_t *m,
+                              wb_extern_t *imports);
+
+/* Building blocks shared with templates (runtime/template.c). */
+/* Allocates an instance of module in store with zeroed index spaces. */
+wb_instance_t *rt_instance_alloc(wb_store_t *store, const wb_module_t *module);
+/* Fills own_funcs and the defined part of the function index space. */
+void rt_instance_init_funcs(wb_instance_t *inst);
+/* Frees an unregistered instance with the memories, tables and globals it
+   defined. */
+void rt_instance_discard(wb_instance_t *inst);
+/* Hands an instance and the objects it defined to its store. */
+void rt_instance_register(wb_instance_t *inst);
+
 #endif

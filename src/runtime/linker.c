@@ -299,9 +299,7 @@ static void problem(ut_str_t *b, const char *what, const wm_import_t *imp) {
   ut_str_printf(b, "`");
 }
 
-/* Resolves every import of m into imports[]. Returns NULL, or one owned
-   WB_ERROR_LINK error listing every problem. */
-static wb_error_t *resolve(const wb_linker_t *l, const wm_module_t *m, wb_extern_t *imports) {
+wb_error_t *rt_linker_resolve(const wb_linker_t *l, const wm_module_t *m, wb_extern_t *imports) {
   ut_str_t msg = {0};
   for (uint32_t i = 0; i < m->nimports; i++) {
     const wm_import_t *imp = &m->imports[i];
@@ -340,7 +338,7 @@ wb_error_t *wb_linker_instantiate(wb_linker_t *linker, const wb_module_t *module
                         "wb_linker_instantiate: module and store use different engines");
   const wm_module_t *m = module->m;
   wb_extern_t *imports = ut_calloc(m->nimports, sizeof *imports);
-  wb_error_t *err = resolve(linker, m, imports);
+  wb_error_t *err = rt_linker_resolve(linker, m, imports);
   if (!err) err = rt_instantiate(linker->store, module, imports, out, trap);
   free(imports);
   return err;

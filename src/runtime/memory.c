@@ -52,6 +52,44 @@ wb_error_t *rt_memory_init(wb_memory_t *mem, uint32_t min, uint32_t max, bool ha
   return NULL;
 }
 
+/* {====================== Images (templates) ======================} */
+
+wb_error_t *rt_memory_map_image(wb_memory_t *mem, int fd, uint32_t pages, uint32_t max,
+                                bool has_max) {
+  wb_error_t *err = rt_memory_init(mem, 0, max, has_max);
+  if (err) return err;
+  if (pages > mem->max) {
+    rt_memory_release(mem);
+    return ut_error_new(WB_ERROR_USAGE, SIZE_MAX, "image of %u pages exceeds the maximum", pages);
+  }
+  /* MAP_FIXED over our own PROT_NONE reservation: writes go to private
+     copies of the pages, the image itself is never written. */
+  if (pages && mmap(mem->base, pages_bytes(pages), PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    int e = errno;
+    rt_memory_release(mem);
+    return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "cannot map a memory image: %s", strerror(e));
+  }
+  mem->pages = pages;
+  return NULL;
+}
+
+/* Drops the private copies (the image shows through again) and gives back
+   what grew past the image. madvise only visits page tables that exist, so
+   the cost follows what the call touched, not the memory size. */
+int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages) {
+  if (mem->pages > pages) {
+    uint8_t *from = mem->base + pages_bytes(pages);
+    size_t n = pages_bytes(mem->pages - pages);
+    if (madvise(from, n, MADV_DONTNEED) != 0 || mprotect(from, n, PROT_NONE) != 0) return -1;
+  } else if (mem->pages < pages) {
+    return -1; /* memories never shrink: this is not our image */
+  }
+  if (pages && madvise(mem->base, pages_bytes(pages), MADV_DONTNEED) != 0) return -1;
+  mem->pages = pages;
+  return 0;
+}
+
 void rt_memory_release(wb_memory_t *mem) {
   if (mem->base) munmap(mem->base, RT_MEM_RESERVE);
   mem->base = NULL;

@@ -180,6 +180,13 @@ struct wb_trap {
 /* Reserves RT_MEM_RESERVE bytes and commits min pages. Returns NULL or an
    owned error (kind RESOURCE) if the address space is not available. */
 wb_error_t *rt_memory_init(wb_memory_t *mem, uint32_t min, uint32_t max, bool has_max);
+/* Like rt_memory_init, but the first pages come from the memory image in fd
+   (a memfd), mapped copy-on-write. */
+wb_error_t *rt_memory_map_image(wb_memory_t *mem, int fd, uint32_t pages, uint32_t max,
+                                bool has_max);
+/* Reverts a memory made by rt_memory_map_image to its image of `pages`
+   pages; 0, or -1 if the kernel refused (the memory is then untrustworthy). */
+int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages);
 /* Unmaps the reservation. */
 void rt_memory_release(wb_memory_t *mem);
 /* Grows by delta pages: the old size in pages, or -1 if refused. */
