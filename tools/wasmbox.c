@@ -3,12 +3,20 @@
 ** The `wasmbox` command-line tool.
 **
 **   wasmbox validate FILE.wasm
-**   wasmbox run FILE.wasm [--invoke NAME [ARGS...]]
+**   wasmbox run [OPTIONS] FILE.wasm [--] [ARGS...]
+**   wasmbox snapshot IN.wasm [--init NAME] -o OUT.wasm   (cli_snapshot.c)
 **
-** Exit status: 0 on success; 1 for usage, I/O, decode, validation and link
-** errors (one line on stderr); 134 when the guest traps (the status of an
-** abort, which is what a crashing native program would give), with the trap
-** and its wasm backtrace on stderr.
+** `run` gives WASI (wasi_snapshot_preview1) to modules that import it,
+** with nothing granted but stdio unless options say so (--dir, --dir-ro,
+** --env, --inherit-env, --clock, --random, --allow-all). It calls _start
+** with ARGS as the guest's argv[1..], or for a reactor (_initialize
+** exported) _initialize then --invoke NAME.
+**
+** Exit status: 0 on success; the guest's proc_exit status (low 8 bits, as
+** a native exit); 1 for usage, I/O, decode, validation and link errors
+** (one line on stderr); 134 when the guest traps (the status of an abort,
+** which is what a crashing native program would give), with the trap and
+** its wasm backtrace on stderr.
 **
 ** Built on the public API only, so it doubles as its first embedder.
 */
@@ -19,39 +27,70 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_snapshot.h"
 #include "wasmbox.h"
+#include "wasmbox_wasi.h"
 
 #define EXIT_USAGE 1
 #define EXIT_TRAP 134
 #define CLI_MAX_FRAMES 50 /* backtrace lines printed before eliding */
 
-/* What the command line asked for. */
+/* A directory grant: --dir / --dir-ro HOST[::GUEST]. */
+typedef struct cli_dir {
+  const char *spec; /* as given, for messages */
+  bool read_only;
+} cli_dir_t;
+
+/* What the command line asked for. Arrays are sized for argc entries. */
 typedef struct cli_opts {
   const char *cmd;     /* "run" or "validate" */
   const char *file;    /* the module's path */
   const char *invoke;  /* --invoke NAME, or NULL */
   const char **vals;   /* positional arguments after the file */
   size_t nvals;
+  cli_dir_t *dirs;     /* WASI grants */
+  size_t ndirs;
+  const char **envs;   /* NAME=VALUE */
+  size_t nenvs;
+  bool inherit_env, clocks, random;
 } cli_opts_t;
 
 static const char usage_text[] =
     "usage: wasmbox <command> [options]\n"
     "\n"
     "commands:\n"
-    "  validate FILE.wasm                       decode and validate a module\n"
-    "  run FILE.wasm [--invoke NAME [ARGS...]]  instantiate a module and call\n"
-    "                                           NAME (default: _start, else\n"
-    "                                           only the start function)\n"
+    "  validate FILE.wasm                  decode and validate a module\n"
+    "  run [OPTIONS] FILE.wasm [--] [ARGS...]\n"
+    "                                      instantiate a module and call\n"
+    "                                      --invoke NAME, else _start (WASI\n"
+    "                                      programs get ARGS as argv[1..]),\n"
+    "                                      else only the start function\n"
+    "  snapshot IN.wasm [--init NAME] -o OUT.wasm\n"
+    "                                      pre-initialise a module (Wizer's\n"
+    "                                      format)\n"
     "\n"
     "options:\n"
     "  --invoke NAME, --invoke=NAME  export to call; ARGS are parsed by its\n"
     "                                parameter types (integers: decimal or 0x\n"
     "                                hex; floats: decimal, hex float, inf, nan,\n"
-    "                                nan:0x...; references: null)\n"
+    "                                nan:0x...; references: null). A WASI\n"
+    "                                reactor runs _initialize first\n"
     "  -h, --help                    print this help\n"
     "  -V, --version                 print the version\n"
     "\n"
-    "exit status: 0 success, 1 error, 134 the guest trapped\n";
+    "WASI grants (run; nothing but stdin, stdout and stderr by default):\n"
+    "  --dir HOST[::GUEST]           directory HOST, read-write, seen by the\n"
+    "                                guest as GUEST (default: HOST)\n"
+    "  --dir-ro HOST[::GUEST]        the same, read-only\n"
+    "  --env NAME=VALUE              an environment variable\n"
+    "  --inherit-env                 the whole host environment\n"
+    "  --clock                       the clocks (time, sleeping)\n"
+    "  --random                      random_get (the host's getrandom)\n"
+    "  --allow-all                   --clock --random --inherit-env (never\n"
+    "                                directories)\n"
+    "\n"
+    "exit status: 0 success, the guest's exit status, 1 error, 134 the guest\n"
+    "trapped\n";
 
 /* Prints "wasmbox: <message>" and the usage on stderr; returns the usage
    exit status. */
@@ -80,6 +119,51 @@ static void *xcalloc(size_t count, size_t size) {
 
 /* {====================== Argument parsing ======================} */
 
+/* The value of option `opt` at argv[*i]: "--opt=VALUE" or "--opt VALUE".
+   NULL when argv[*i] is not that option; *missing when it has no value. */
+static const char *option_value(int argc, char **argv, int *i, const char *opt,
+                                bool *missing) {
+  const char *a = argv[*i];
+  size_t n = strlen(opt);
+  if (strncmp(a, opt, n) != 0) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (a[n] != '\0') return NULL;
+  if (*i + 1 >= argc) {
+    *missing = true;
+    return a;
+  }
+  return argv[++*i];
+}
+
+/* Handles the run options that grant WASI capabilities. Returns 1 if
+   argv[*i] was one, 0 if not, -1 after a usage error (printed). */
+static int parse_grant(int argc, char **argv, int *i, cli_opts_t *o) {
+  const char *a = argv[*i], *v;
+  bool missing = false;
+  if (strcmp(a, "--inherit-env") == 0) {
+    o->inherit_env = true;
+  } else if (strcmp(a, "--clock") == 0) {
+    o->clocks = true;
+  } else if (strcmp(a, "--random") == 0) {
+    o->random = true;
+  } else if (strcmp(a, "--allow-all") == 0) {
+    o->clocks = o->random = o->inherit_env = true;
+  } else if ((v = option_value(argc, argv, i, "--dir-ro", &missing)) ||
+             (v = option_value(argc, argv, i, "--dir", &missing))) {
+    bool ro = strncmp(a, "--dir-ro", 8) == 0;
+    if (missing || *v == '\0' || strncmp(v, "::", 2) == 0)
+      return usage_error("%s needs HOST[::GUEST]", ro ? "--dir-ro" : "--dir"), -1;
+    o->dirs[o->ndirs++] = (cli_dir_t){.spec = v, .read_only = ro};
+  } else if ((v = option_value(argc, argv, i, "--env", &missing))) {
+    if (missing || *v == '=' || !strchr(v, '='))
+      return usage_error("--env needs NAME=VALUE"), -1;
+    o->envs[o->nenvs++] = v;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 /* Handles one option of a subcommand at argv[*i]. Returns -1 when parsing
    goes on, else an exit status (help printed, or a usage error). */
 static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
@@ -89,6 +173,10 @@ static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
     return 0;
   }
   bool is_run = strcmp(o->cmd, "run") == 0;
+  if (is_run) {
+    int g = parse_grant(argc, argv, i, o);
+    if (g != 0) return g > 0 ? -1 : EXIT_USAGE;
+  }
   const char *name = NULL;
   if (is_run && strcmp(a, "--invoke") == 0) {
     if (*i + 1 >= argc) return usage_error("option %s needs a NAME", a);
@@ -106,8 +194,8 @@ static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
 
 /* Parses the arguments of a subcommand (argv[2..]). Arguments starting with
    '-' are options until the file is seen; after it, a single '-' starts a
-   value (a negative number), and "--" ends the options. Returns -1 on
-   success, else an exit status. */
+   value (a negative number, or a WASI program's own option), and "--"
+   ends the options. Returns -1 on success, else an exit status. */
 static int parse_command_args(int argc, char **argv, cli_opts_t *o) {
   bool options_done = false;
   for (int i = 2; i < argc; i++) {
@@ -128,12 +216,8 @@ static int parse_command_args(int argc, char **argv, cli_opts_t *o) {
     }
   }
   if (o->file == NULL) return usage_error("%s: missing FILE.wasm", o->cmd);
-  if (o->nvals > 0 && o->invoke == NULL) {
-    if (strcmp(o->cmd, "validate") == 0)
-      return usage_error("validate: unexpected argument '%s'", o->vals[0]);
-    return usage_error("run: argument '%s' needs --invoke NAME "
-                       "(WASI arguments are not supported yet)", o->vals[0]);
-  }
+  if (o->nvals > 0 && strcmp(o->cmd, "validate") == 0)
+    return usage_error("validate: unexpected argument '%s'", o->vals[0]);
   return -1;
 }
 
@@ -286,8 +370,12 @@ static bool parse_call_args(const cli_opts_t *o, const char *name,
   return true;
 }
 
-/* Prints a trap and its backtrace on stderr; returns the trap exit status. */
+/* Prints a trap and its backtrace on stderr; returns the trap exit status.
+   An exit trap (WASI proc_exit) is not an error: its status is returned,
+   cut to 8 bits as the host would cut a native exit status. */
 static int report_trap(const wb_trap_t *trap) {
+  int32_t status;
+  if (wb_trap_exit_status(trap, &status)) return (int)((uint32_t)status & 0xff);
   fprintf(stderr, "trap: %s: %s\n", wb_trap_code_name(wb_trap_code(trap)),
           wb_trap_message(trap));
   size_t n = wb_trap_frame_count(trap);
@@ -304,10 +392,10 @@ static int report_trap(const wb_trap_t *trap) {
   return EXIT_TRAP;
 }
 
-/* Calls export `name` of inst with args and prints the results, one per
-   line. Returns the exit status. */
+/* Calls export `name` of inst with args; prints the results, one per line,
+   if print is set. Returns -1 when it returned, else the exit status. */
 static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
-                       const wb_val_t *args, size_t nargs) {
+                       const wb_val_t *args, size_t nargs, bool print) {
   wb_extern_t ext;
   if (!wb_instance_export_get(inst, name, strlen(name), &ext) || ext.kind != WB_EXTERN_FUNC) {
     fprintf(stderr, "wasmbox: export '%s' vanished after instantiation\n", name);
@@ -319,7 +407,7 @@ static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
   for (size_t i = 0; i < nres; i++) res[i].kind = wb_functype_result(type, i);
   wb_trap_t *trap = NULL;
   wb_error_t *err = wb_func_call(store, ext.of.func, args, nargs, res, nres, &trap);
-  int rc = 0;
+  int rc = -1;
   if (err) {
     report_error(name, err);
     wb_error_delete(err);
@@ -327,7 +415,7 @@ static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
   } else if (trap) {
     rc = report_trap(trap);
     wb_trap_delete(trap);
-  } else {
+  } else if (print) {
     char text[CLI_VAL_TEXT_MAX];
     for (size_t i = 0; i < nres; i++) {
       cli_val_format(&res[i], text, sizeof text);
@@ -338,50 +426,144 @@ static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
   return rc;
 }
 
-/* Instantiates module with an empty linker (imports fail to link) and, if
-   entry is not NULL, calls it. Returns the exit status. */
-static int instantiate_and_call(wb_engine_t *engine, const wb_module_t *module,
-                                const char *file, const char *entry,
-                                const wb_val_t *args, size_t nargs) {
+/* What `run` will do with a module, decided before instantiation. */
+typedef struct run_plan {
+  bool wasi;         /* imports wasi_snapshot_preview1: give it WASI */
+  bool initialize;   /* a reactor: call _initialize before the entry */
+  const char *entry; /* export to call, or NULL (start function only) */
+  wb_val_t *args;    /* the entry's arguments */
+  size_t nargs;
+} run_plan_t;
+
+/* Whether the module exports a function called name. */
+static bool exports_func(const wb_module_t *module, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < wb_module_export_count(module); i++) {
+    wb_externdesc_t d;
+    wb_module_export_get(module, i, &d);
+    if (d.kind == WB_EXTERN_FUNC && d.name_len == n && memcmp(d.name, name, n) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Whether the module imports anything from WASI. */
+static bool imports_wasi(const wb_module_t *module) {
+  size_t n = strlen(WB_WASI_MODULE);
+  for (size_t i = 0; i < wb_module_import_count(module); i++) {
+    wb_externdesc_t d;
+    wb_module_import_get(module, i, &d);
+    if (d.module_len == n && memcmp(d.module, WB_WASI_MODULE, n) == 0) return true;
+  }
+  return false;
+}
+
+/* Picks what to call: --invoke NAME, else _start if exported, else nothing
+   (instantiation runs the start function). Positional values are the
+   entry's arguments with --invoke, a WASI program's argv otherwise.
+   Returns -1 to go on, else an exit status. */
+static int plan_run(const cli_opts_t *o, const wb_module_t *module, run_plan_t *plan) {
+  plan->wasi = imports_wasi(module);
+  plan->entry = o->invoke;
+  if (plan->entry == NULL && exports_func(module, "_start")) plan->entry = "_start";
+  plan->initialize = plan->wasi && exports_func(module, "_initialize") &&
+                     !exports_func(module, "_start");
+  bool values_are_argv = plan->wasi && o->invoke == NULL;
+  if (o->nvals > 0 && !o->invoke && !values_are_argv) {
+    fprintf(stderr, "wasmbox: run: argument '%s' needs --invoke NAME (only WASI "
+                    "programs take command-line arguments)\n", o->vals[0]);
+    return EXIT_USAGE;
+  }
+  if (plan->entry == NULL) return -1;
+  const wb_functype_t *type = find_func_export(module, o->file, plan->entry);
+  if (type == NULL) return 1;
+  if (values_are_argv) {
+    if (wb_functype_param_count(type) == 0) return -1;
+    fprintf(stderr, "wasmbox: %s: _start takes parameters\n", o->file);
+    return 1;
+  }
+  plan->nargs = o->nvals;
+  return parse_call_args(o, plan->entry, type, plan->args) ? -1 : EXIT_USAGE;
+}
+
+/* Builds the WASI configuration the options ask for and links it. Returns
+   NULL after printing why not. */
+static wb_wasi_t *setup_wasi(const cli_opts_t *o, bool argv_from_vals, wb_store_t *store,
+                             wb_linker_t *linker) {
+  wb_wasi_config_t *cfg = wb_wasi_config_new();
+  size_t argc = 1 + (argv_from_vals ? o->nvals : 0);
+  const char **argv = xcalloc(argc, sizeof *argv);
+  argv[0] = o->file;
+  for (size_t i = 1; i < argc; i++) argv[i] = o->vals[i - 1];
+  wb_wasi_config_set_args(cfg, argc, argv);
+  free(argv);
+  if (o->inherit_env) wb_wasi_config_inherit_env(cfg);
+  for (size_t i = 0; i < o->nenvs; i++) {
+    const char *eq = strchr(o->envs[i], '=');
+    char *name = xcalloc((size_t)(eq - o->envs[i]) + 1, 1);
+    memcpy(name, o->envs[i], (size_t)(eq - o->envs[i]));
+    wb_wasi_config_set_env(cfg, name, eq + 1);
+    free(name);
+  }
+  wb_wasi_config_allow_clocks(cfg, o->clocks);
+  wb_wasi_config_allow_random(cfg, o->random);
+  for (size_t i = 0; i < o->ndirs; i++) {
+    const char *spec = o->dirs[i].spec, *sep = strstr(spec, "::");
+    size_t hl = sep ? (size_t)(sep - spec) : strlen(spec);
+    char *host = xcalloc(hl + 1, 1);
+    memcpy(host, spec, hl);
+    const char *guest = sep && sep[2] ? sep + 2 : host;
+    wb_error_t *err = wb_wasi_config_preopen_dir(cfg, host, guest, o->dirs[i].read_only);
+    free(host);
+    if (err) {
+      report_error(o->dirs[i].read_only ? "--dir-ro" : "--dir", err);
+      wb_error_delete(err);
+      wb_wasi_config_delete(cfg);
+      return NULL;
+    }
+  }
+  wb_wasi_t *wasi = NULL;
+  wb_error_t *err = wb_wasi_new(store, cfg, &wasi);
+  if (!err) err = wb_wasi_link(wasi, linker);
+  if (err) {
+    report_error("wasi", err);
+    wb_error_delete(err);
+    wb_wasi_delete(wasi);
+    return NULL;
+  }
+  return wasi;
+}
+
+/* Instantiates module (with WASI if planned), runs _initialize for a
+   reactor and calls the entry. Returns the exit status. */
+static int instantiate_and_call(const cli_opts_t *o, wb_engine_t *engine,
+                                const wb_module_t *module, const run_plan_t *plan) {
   wb_store_t *store = wb_store_new(engine);
   wb_linker_t *linker = wb_linker_new(store);
+  wb_wasi_t *wasi = NULL;
+  int rc = -1;
+  if (plan->wasi) {
+    wasi = setup_wasi(o, o->invoke == NULL, store, linker);
+    if (!wasi) rc = 1;
+  }
   wb_instance_t *inst = NULL;
   wb_trap_t *trap = NULL;
-  wb_error_t *err = wb_linker_instantiate(linker, module, &inst, &trap);
-  int rc = 0;
+  wb_error_t *err = rc < 0 ? wb_linker_instantiate(linker, module, &inst, &trap) : NULL;
   if (err) {
-    report_error(file, err);
+    report_error(o->file, err);
     wb_error_delete(err);
     rc = 1;
   } else if (trap) {
     rc = report_trap(trap);
     wb_trap_delete(trap);
-  } else if (entry) {
-    rc = call_export(store, inst, entry, args, nargs);
   }
+  if (rc < 0 && plan->initialize) rc = call_export(store, inst, "_initialize", NULL, 0, false);
+  if (rc < 0 && plan->entry)
+    rc = call_export(store, inst, plan->entry, plan->args, plan->nargs, o->invoke != NULL);
   wb_linker_delete(linker);
   wb_store_delete(store);
-  return rc;
-}
-
-/* Picks what to call: --invoke NAME, else _start if exported, else nothing
-   (instantiation runs the start function; *entry stays NULL). Parses the
-   arguments for it. Returns -1 to go on, else an exit status. */
-static int pick_entry(const cli_opts_t *o, const wb_module_t *module, const char **entry,
-                      wb_val_t *args) {
-  *entry = o->invoke;
-  if (*entry == NULL) {
-    wb_externdesc_t d;
-    for (size_t i = 0; i < wb_module_export_count(module); i++) {
-      wb_module_export_get(module, i, &d);
-      if (d.kind == WB_EXTERN_FUNC && d.name_len == 6 && memcmp(d.name, "_start", 6) == 0)
-        *entry = "_start";
-    }
-    if (*entry == NULL) return -1;
-  }
-  const wb_functype_t *type = find_func_export(module, o->file, *entry);
-  if (type == NULL) return 1;
-  return parse_call_args(o, *entry, type, args) ? -1 : EXIT_USAGE;
+  wb_wasi_delete(wasi);
+  return rc < 0 ? 0 : rc;
 }
 
 static int cmd_run(const cli_opts_t *o) {
@@ -396,17 +578,16 @@ static int cmd_run(const cli_opts_t *o) {
     report_error(o->file, err);
     wb_error_delete(err);
   } else {
-    wb_val_t *args = xcalloc(o->nvals, sizeof *args);
-    const char *entry;
-    rc = pick_entry(o, module, &entry, args);
-    if (rc < 0) rc = instantiate_and_call(engine, module, o->file, entry, args, o->nvals);
+    run_plan_t plan = {.args = xcalloc(o->nvals, sizeof(wb_val_t))};
+    rc = plan_run(o, module, &plan);
+    if (rc < 0) rc = instantiate_and_call(o, engine, module, &plan);
     /* Nothing to call and no start function: still instantiated above, so
        that link errors come first, but say what is missing. */
-    if (rc == 0 && entry == NULL && !has_start_section(bytes, len)) {
+    if (rc == 0 && plan.entry == NULL && !has_start_section(bytes, len)) {
       fprintf(stderr, "wasmbox: %s: no _start export; use --invoke NAME\n", o->file);
       rc = 1;
     }
-    free(args);
+    free(plan.args);
     wb_module_delete(module);
   }
   wb_engine_delete(engine);
@@ -427,14 +608,19 @@ int main(int argc, char **argv) {
     printf("wasmbox %s\n", WASMBOX_VERSION);
     return 0;
   }
+  if (strcmp(cmd, "snapshot") == 0) return cli_snapshot(argc - 1, argv + 1);
   bool run = strcmp(cmd, "run") == 0;
   if (!run && strcmp(cmd, "validate") != 0)
     return usage_error("unknown %s '%s'", cmd[0] == '-' ? "option" : "command", cmd);
-  const char **vals = xcalloc((size_t)argc, sizeof *vals);
-  cli_opts_t o = {.cmd = cmd, .vals = vals};
+  cli_opts_t o = {.cmd = cmd,
+                  .vals = xcalloc((size_t)argc, sizeof(const char *)),
+                  .dirs = xcalloc((size_t)argc, sizeof(cli_dir_t)),
+                  .envs = xcalloc((size_t)argc, sizeof(const char *))};
   int rc = parse_command_args(argc, argv, &o);
   if (rc < 0) rc = run ? cmd_run(&o) : cmd_validate(&o);
-  free(vals);
+  free(o.vals);
+  free(o.dirs);
+  free(o.envs);
   if (fflush(stdout) != 0 && rc == 0) rc = 1; /* results that never got out */
   return rc;
 }

@@ -132,7 +132,12 @@ static uintptr_t stack_floor(void) {
   return floor_;
 }
 
+/* rt_invoke calls active on this thread: only a nested one (a host function
+   calling back into a guest) can recurse on the native stack. */
+static _Thread_local uint32_t invoke_nesting;
+
 static bool native_stack_low(void) {
+  if (!invoke_nesting) return false; /* the first entry needs no check */
   uintptr_t floor_ = stack_floor();
   uintptr_t here = (uintptr_t)__builtin_frame_address(0);
   return floor_ && here - floor_ < RT_STACK_RESERVE;
@@ -230,7 +235,7 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
      jump without volatile. Everything the interpreter changes lives in
      memory (ex, rt_tls), not in this frame. */
   const rt_tls_t saved = rt_tls;
-  const uint32_t depth0 = ex->depth;
+  const uint32_t depth0 = ex->depth, nesting0 = invoke_nesting;
   /* The deadline covers a whole top-level call, nested host calls included. */
   const bool timed = depth0 == 0 && ex->deadline_ns;
   const uint32_t dl = timed ? rt_deadline_arm(&ex->interrupt, ex->deadline_ns) : 0;
@@ -238,6 +243,7 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   int code;
   if (sigsetjmp(jb, 0) == 0) {
     rt_tls.jb = &jb;
+    invoke_nesting = nesting0 + 1;
     code = ip_run(ex, f, sp);
   } else {
     code = WB_TRAP_MEMORY_OUT_OF_BOUNDS;
@@ -245,6 +251,7 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
     ex->depth = depth0;
   }
   rt_tls = saved;
+  invoke_nesting = nesting0;
   if (timed) rt_deadline_disarm(dl, &ex->interrupt);
   return code;
 }

@@ -166,6 +166,43 @@ wat memexport '(module (memory (export "mem") 1))'
 expect export-not-func 1 '' "export 'mem' is not a function" -- \
   "$WASMBOX" run "$TMP/memexport.wasm" --invoke mem
 
+# {====================== WASI options (tests/wasi runs real programs) ======================}
+# Grants are accepted and ignored for a module without WASI imports.
+expect grants-non-wasi 0 55 '' -- "$WASMBOX" run --clock --random --allow-all --inherit-env \
+  --env A=b --dir "$TMP" --dir-ro="$TMP::/x" "$FIB" --invoke fib 10
+expect dir-no-value 1 '' '--dir needs HOST[::GUEST]' -- "$WASMBOX" run "$FIB" --dir
+expect dir-ro-no-host 1 '' '--dir-ro needs HOST[::GUEST]' -- "$WASMBOX" run --dir-ro ::/g "$FIB"
+expect env-no-equals 1 '' '--env needs NAME=VALUE' -- "$WASMBOX" run --env=NAME "$FIB"
+expect env-no-name 1 '' '--env needs NAME=VALUE' -- "$WASMBOX" run --env =v "$FIB"
+wat wasi_exit '(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (call $exit (i32.const 42))))'
+expect wasi-proc-exit 42 '' '' -- "$WASMBOX" run "$TMP/wasi_exit.wasm"
+expect dir-missing 1 '' "$TMP/nope: No such file or directory" -- \
+  "$WASMBOX" run --dir "$TMP/nope" "$TMP/wasi_exit.wasm"
+expect wasi-args-ok 42 '' '' -- "$WASMBOX" run "$TMP/wasi_exit.wasm" a b -- --c
+wat wasi_write '(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "bad_iovec") (result i32)
+    (i32.store (i32.const 0) (i32.const 65530)) (i32.store (i32.const 4) (i32.const 100))
+    (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func (export "bad_fd") (result i32)
+    (call $w (i32.const 9) (i32.const 0) (i32.const 0) (i32.const 8))))'
+expect wasi-fd-write 0 hi '' -- "$WASMBOX" run "$TMP/wasi_write.wasm"
+expect wasi-efault 0 21 '' -- "$WASMBOX" run "$TMP/wasi_write.wasm" --invoke bad_iovec
+expect wasi-ebadf 0 8 '' -- "$WASMBOX" run "$TMP/wasi_write.wasm" --invoke bad_fd
+wat wasi_trap '(module
+  (import "wasi_snapshot_preview1" "sched_yield" (func $y (result i32)))
+  (func $boom (drop (call $y)) (unreachable)) (export "_start" (func $boom)))'
+expect wasi-trap 134 '' $'trap: unreachable: unreachable\n  #0 func[1] boom' -- \
+  "$WASMBOX" run "$TMP/wasi_trap.wasm"
+
 # {====================== validate ======================}
 expect validate-ok 0 '' '' -- "$WASMBOX" validate "$FIB"
 expect validate-malformed 1 '' 'at byte offset 0x' -- "$WASMBOX" validate "$TMP/malformed.wasm"
