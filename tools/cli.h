@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wasmbox.h"
 
@@ -27,5 +28,24 @@ bool cli_val_parse(const char *text, wb_valkind_t kind, wb_val_t *out);
    bits (nan, -nan, nan:0x<payload>, inf, -inf for the special values),
    references as `null` or `ref`. */
 void cli_val_format(const wb_val_t *v, char *buf, size_t size);
+
+/* Resource limits from the command line (--max-memory, --timeout, --fuel,
+   --max-stack); zero fields mean "not given". */
+typedef struct cli_limits {
+  uint64_t max_memory; /* bytes */
+  uint64_t timeout_ns;
+  uint64_t fuel;
+  bool fuel_set;
+  uint64_t stack_bytes;
+} cli_limits_t;
+
+/* Parses the limit option at argv[*i] into *l. Returns 1 if it was one
+   (advancing *i past a separate value), 0 if argv[*i] is not a limit
+   option, -1 after printing a message about a bad value. */
+int cli_limits_parse(int argc, char **argv, int *i, cli_limits_t *l);
+/* Applies the engine part (value stack) to config. */
+void cli_limits_config(const cli_limits_t *l, wb_config_t *config);
+/* Applies the store part (memory, deadline, fuel) to store. */
+void cli_limits_store(const cli_limits_t *l, wb_store_t *store);
 
 #endif

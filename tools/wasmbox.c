@@ -53,6 +53,7 @@ typedef struct cli_opts {
   const char **envs;   /* NAME=VALUE */
   size_t nenvs;
   bool inherit_env, clocks, random;
+  cli_limits_t limits; /* --max-memory, --timeout, --fuel, --max-stack */
 } cli_opts_t;
 
 static const char usage_text[] =
@@ -88,6 +89,15 @@ static const char usage_text[] =
     "  --random                      random_get (the host's getrandom)\n"
     "  --allow-all                   --clock --random --inherit-env (never\n"
     "                                directories)\n"
+    "\n"
+    "limits (run):\n"
+    "  --max-memory SIZE             cap linear memory (e.g. 64M); memory.grow\n"
+    "                                past it returns -1\n"
+    "  --timeout DURATION            wall-clock limit of each call (e.g. 100ms,\n"
+    "                                2s); the guest traps when it passes\n"
+    "  --fuel N                      deterministic budget (about one unit per\n"
+    "                                wasm instruction); traps when spent\n"
+    "  --max-stack SIZE              value stack for wasm calls (default 64M)\n"
     "\n"
     "exit status: 0 success, the guest's exit status, 1 error, 134 the guest\n"
     "trapped\n";
@@ -175,6 +185,7 @@ static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
   bool is_run = strcmp(o->cmd, "run") == 0;
   if (is_run) {
     int g = parse_grant(argc, argv, i, o);
+    if (g == 0) g = cli_limits_parse(argc, argv, i, &o->limits);
     if (g != 0) return g > 0 ? -1 : EXIT_USAGE;
   }
   const char *name = NULL;
@@ -539,6 +550,7 @@ static wb_wasi_t *setup_wasi(const cli_opts_t *o, bool argv_from_vals, wb_store_
 static int instantiate_and_call(const cli_opts_t *o, wb_engine_t *engine,
                                 const wb_module_t *module, const run_plan_t *plan) {
   wb_store_t *store = wb_store_new(engine);
+  cli_limits_store(&o->limits, store);
   wb_linker_t *linker = wb_linker_new(store);
   wb_wasi_t *wasi = NULL;
   int rc = -1;
@@ -570,7 +582,9 @@ static int cmd_run(const cli_opts_t *o) {
   uint8_t *bytes;
   size_t len;
   if (!load_bytes(o->file, &bytes, &len)) return EXIT_USAGE;
-  wb_engine_t *engine = wb_engine_new(NULL);
+  wb_config_t *config = wb_config_new();
+  cli_limits_config(&o->limits, config);
+  wb_engine_t *engine = wb_engine_new(config);
   wb_module_t *module = NULL;
   wb_error_t *err = wb_module_new(engine, bytes, len, &module);
   int rc = 1;

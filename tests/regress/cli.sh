@@ -203,6 +203,26 @@ wat wasi_trap '(module
 expect wasi-trap 134 '' $'trap: unreachable: unreachable\n  #0 func[1] boom' -- \
   "$WASMBOX" run "$TMP/wasi_trap.wasm"
 
+# {====================== limits ======================}
+wat limits '(module (memory 1)
+  (func $spin (export "spin") (loop (br 0)))
+  (func (export "grow") (result i32)
+    (loop (br_if 0 (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+    (memory.size))
+  (func $deep (export "deep") (call $deep)))'
+expect timeout 134 '' $'trap: interrupt: deadline exceeded\n  #0 func[0] spin' -- \
+  "$WASMBOX" run --timeout 50ms "$TMP/limits.wasm" --invoke spin
+expect fuel 134 '' 'trap: out of fuel: all fuel consumed' -- \
+  "$WASMBOX" run --fuel 100000 "$TMP/limits.wasm" --invoke spin
+expect max-memory 0 1024 '' -- "$WASMBOX" run --max-memory 64M "$TMP/limits.wasm" --invoke grow
+expect max-memory-eq 0 16 '' -- "$WASMBOX" run --max-memory=1M "$TMP/limits.wasm" --invoke grow
+expect max-stack 134 '' 'trap: stack overflow: call stack exhausted' -- \
+  "$WASMBOX" run --max-stack 64K "$TMP/limits.wasm" --invoke deep
+expect bad-timeout 1 '' '--timeout needs a duration' -- \
+  "$WASMBOX" run --timeout 5parsecs "$TMP/limits.wasm" --invoke spin
+expect bad-max-memory 1 '' '--max-memory needs a size' -- \
+  "$WASMBOX" run --max-memory lots "$TMP/limits.wasm" --invoke grow
+
 # {====================== validate ======================}
 expect validate-ok 0 '' '' -- "$WASMBOX" validate "$FIB"
 expect validate-malformed 1 '' 'at byte offset 0x' -- "$WASMBOX" validate "$TMP/malformed.wasm"
