@@ -1,0 +1,33 @@
+;; A custom init name (`setup`), a memory that starts empty, two funcref
+;; tables and an externref table left null. Code refers to the init
+;; function with ref.func, which only its export declared: the snapshot
+;; must keep it declared once the export is gone.
+(module
+  (type $ret_i32 (func (result i32)))
+  (memory 0)
+  (table $a 2 funcref)
+  (table $b 3 funcref)
+  (table $e 2 externref)
+  (global $fr (mut funcref) (ref.null func))
+  (global $er (mut externref) (ref.null extern))
+  (global $big (mut f32) (f32.const 0))
+  (func $f (result i32) (i32.const 99))
+  (func $g (result i32) (i32.const -5))
+  (elem declare func $f $g)
+  (func $setup (export "setup")
+    (drop (memory.grow (i32.const 2)))
+    (i32.store (i32.const 0x1fffc) (i32.const 0xcafef00d))
+    (table.set $b (i32.const 2) (ref.func $f))
+    (table.set $b (i32.const 0) (ref.func $g))
+    (global.set $big (f32.const -inf)))
+  (func (export "q_refsetup") (result i32) (ref.is_null (ref.func $setup)))
+  (func (export "q_pages") (result i32) (memory.size))
+  (func (export "q_hi") (result i32) (i32.load (i32.const 0x1fffc)))
+  (func (export "q_b0") (result i32) (call_indirect $b (type $ret_i32) (i32.const 0)))
+  (func (export "q_b1_null") (result i32) (ref.is_null (table.get $b (i32.const 1))))
+  (func (export "q_b2") (result i32) (call_indirect $b (type $ret_i32) (i32.const 2)))
+  (func (export "q_a_null") (result i32) (ref.is_null (table.get $a (i32.const 0))))
+  (func (export "q_e_null") (result i32) (ref.is_null (table.get $e (i32.const 1))))
+  (func (export "q_fr_null") (result i32) (ref.is_null (global.get $fr)))
+  (func (export "q_er_null") (result i32) (ref.is_null (global.get $er)))
+  (func (export "q_big") (result i32) (i32.reinterpret_f32 (global.get $big))))
