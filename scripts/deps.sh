@@ -11,7 +11,9 @@ PACKAGES=(
   wabt                             # wat2wasm for examples, wast2json for spec tests
   wasi-libc libclang-rt-19-dev-wasm32  # WASI guests (tests/wasi, benchmarks)
   libcjson-dev                     # JSON (spec test runner)
+  libssl-dev                       # SHA-256 (AOT compile cache)
   hyperfine gnuplot-nox            # benchmarks and their charts
+  jq                               # benchmark results (bench/run)
 )
 
 installed() {

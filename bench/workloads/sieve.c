@@ -1,31 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Sieve of Eratosthenes over 1 Mi flags, repeated: loop- and memory-heavy. */
-#ifdef NATIVE
-#include <stdio.h>
-#include <stdlib.h>
-#endif
+/* Sieve of Eratosthenes over 1 Mi byte flags, 30 times: loop- and
+   memory-heavy (byte loads and stores, strided writes). */
+#include "workload.h"
 
-static unsigned char flags[1 << 20];
+#define N (1 << 20)
+static unsigned char flags[N];
 
-unsigned int sieve(int reps) {
-  unsigned int total = 0;
-  for (int r = 0; r < reps; r++) {
-    int n = 1 << 20, count = 0;
-    for (int i = 0; i < n; i++) flags[i] = 1;
-    for (int i = 2; i < n; i++) {
-      if (flags[i]) {
-        count++;
-        for (int j = i + i; j < n; j += i) flags[j] = 0;
-      }
+uint32_t wl_run(void) {
+  uint32_t total = 0;
+  for (uint32_t r = 0; r < WL_REPS(30) + (wl_seed & 0); r++) {
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < N; i++) flags[i] = 1;
+    for (uint32_t i = 2; i < N; i++) {
+      if (!flags[i]) continue;
+      count++;
+      for (uint32_t j = i + i; j < N; j += i) flags[j] = 0;
     }
-    total += count;
+    total = total * 31 + count;
   }
   return total;
 }
-
-#ifdef NATIVE
-int main(int argc, char **argv) {
-  printf("%u\n", sieve(argc > 1 ? atoi(argv[1]) : 50));
-  return 0;
-}
-#endif
