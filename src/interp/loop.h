@@ -6,8 +6,18 @@
 ** for it. IP_NAME and IP_FUEL select the variant.
 */
 
-/* Charges fuel and looks for an interrupt; the slow path is do_check. */
-#if IP_FUEL
+/* Charges fuel and looks for an interrupt; the slow path is do_check.
+   WB_NO_LIMIT_CHECKS builds an interpreter without the checks, only so the
+   benchmarks can measure what they cost (bench/categories/50-limits.sh). */
+#if defined(WB_NO_LIMIT_CHECKS)
+#define CHECK(cost)                                                                            \
+  do {                                                                                         \
+    (void)(cost), (void)intr;                                                                  \
+    if (0) goto do_check;                                                                      \
+  } while (0)
+#define SAVE_FUEL() ((void)0)
+#define LOAD_FUEL() ((void)0)
+#elif IP_FUEL
 #define CHECK(cost)                                                                            \
   do {                                                                                         \
     fuel -= (int64_t)(cost);                                                                   \
@@ -70,7 +80,7 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   wb_func_t *callee;
   rt_slot_t *base;
   const uint32_t *next_ip = NULL;
-#if IP_FUEL
+#if IP_FUEL && !defined(WB_NO_LIMIT_CHECKS)
   int64_t fuel = ex->fuel; /* in a register; written back whenever we leave */
 #endif
 
@@ -435,7 +445,7 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
       trap = WB_TRAP_INTERRUPT;
       goto do_trap;
     }
-#if IP_FUEL
+#if IP_FUEL && !defined(WB_NO_LIMIT_CHECKS)
     fuel = 0;
     trap = WB_TRAP_OUT_OF_FUEL;
     goto do_trap;
