@@ -45,7 +45,11 @@ typedef union rt_slot {
              IOP_BRF_n  a b off / IOP_BRF_n_I  a imm off   (jump if false)
              IOP_BRTB_n, IOP_BRTB_n_I                       (jump back if true)
      UNT/BINT -> as UN/BIN, trapping
-     LOAD -> IOP_n dst addr offset;  STORE -> IOP_n addr val offset       */
+     LOAD -> IOP_n dst addr offset;  STORE -> IOP_n addr val offset
+             with the address computed by a fused i32.add:
+             IOP_n_ADD  dst a b offset / IOP_n_ADDI  dst a imm offset
+             IOP_n_ADD  a b val offset / IOP_n_ADDI  a imm val offset (stores)
+             (the 32-bit sum wraps, then the offset is added in 64 bits) */
 typedef enum ip_op {
 #define UN(N, c, t, R, A, e) IOP_##N,
 #define UNT(N, c, t, R, A, f) IOP_##N,
@@ -54,8 +58,8 @@ typedef enum ip_op {
 #define CMP(N, c, t, A, e)                                                                  \
   IOP_##N, IOP_##N##_I, IOP_BRT_##N, IOP_BRT_##N##_I, IOP_BRF_##N, IOP_BRF_##N##_I,            \
       IOP_BRTB_##N, IOP_BRTB_##N##_I,
-#define LOAD(N, c, t, T, ct, nat) IOP_##N,
-#define STORE(N, c, t, T, ct, nat) IOP_##N,
+#define LOAD(N, c, t, T, ct, nat) IOP_##N, IOP_##N##_ADD, IOP_##N##_ADDI,
+#define STORE(N, c, t, T, ct, nat) IOP_##N, IOP_##N##_ADD, IOP_##N##_ADDI,
 #include "wasm/opcodes.def"
 #define IP_SPECIAL(X)                                                            \
   X(UNREACHABLE)    /* trap unreachable */                                       \

@@ -59,8 +59,10 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   [IOP_BRT_##N##_I] = &&L_BRT_##N##_I, [IOP_BRF_##N] = &&L_BRF_##N,                            \
   [IOP_BRF_##N##_I] = &&L_BRF_##N##_I, [IOP_BRTB_##N] = &&L_BRTB_##N,                          \
   [IOP_BRTB_##N##_I] = &&L_BRTB_##N##_I,
-#define LOAD(N, c, t, T, ct, nat) [IOP_##N] = &&L_##N,
-#define STORE(N, c, t, T, ct, nat) [IOP_##N] = &&L_##N,
+#define LOAD(N, c, t, T, ct, nat)                                                               \
+  [IOP_##N] = &&L_##N, [IOP_##N##_ADD] = &&L_##N##_ADD, [IOP_##N##_ADDI] = &&L_##N##_ADDI,
+#define STORE(N, c, t, T, ct, nat)                                                              \
+  [IOP_##N] = &&L_##N, [IOP_##N##_ADD] = &&L_##N##_ADD, [IOP_##N##_ADDI] = &&L_##N##_ADDI,
 #include "wasm/opcodes.def"
 #define X(n) [IOP_##n] = &&L_##n,
       IP_SPECIAL(X)
@@ -167,12 +169,38 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
     S(1).F_##T = (CT_##T)v;                                                                   \
     ip += 4;                                                                                  \
     vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(N##_ADD) { /* dst a b offset: address a + b (wrapping) */                            \
+    ct v;                                                                                     \
+    memcpy(&v, mem + ((uint64_t)(uint32_t)(S(2).u32 + S(3).u32) + ip[4]), sizeof v);          \
+    S(1).F_##T = (CT_##T)v;                                                                   \
+    ip += 5;                                                                                  \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(N##_ADDI) { /* dst a imm offset: address a + imm (wrapping) */                       \
+    ct v;                                                                                     \
+    memcpy(&v, mem + ((uint64_t)(uint32_t)(S(2).u32 + ip[3]) + ip[4]), sizeof v);             \
+    S(1).F_##T = (CT_##T)v;                                                                   \
+    ip += 5;                                                                                  \
+    vmbreak;                                                                                  \
   }
 #define STORE(N, c, t, T, ct, nat)                                                            \
   vmcase(N) { /* addr val offset */                                                           \
     ct v = (ct)S(2).F_##T;                                                                    \
     memcpy(mem + ((uint64_t)S(1).u32 + ip[3]), &v, sizeof v);                                 \
     ip += 4;                                                                                  \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(N##_ADD) { /* a b val offset: address a + b (wrapping) */                            \
+    ct v = (ct)S(3).F_##T;                                                                    \
+    memcpy(mem + ((uint64_t)(uint32_t)(S(1).u32 + S(2).u32) + ip[4]), &v, sizeof v);          \
+    ip += 5;                                                                                  \
+    vmbreak;                                                                                  \
+  }                                                                                           \
+  vmcase(N##_ADDI) { /* a imm val offset: address a + imm (wrapping) */                       \
+    ct v = (ct)S(3).F_##T;                                                                    \
+    memcpy(mem + ((uint64_t)(uint32_t)(S(1).u32 + ip[2]) + ip[4]), &v, sizeof v);             \
+    ip += 5;                                                                                  \
     vmbreak;                                                                                  \
   }
 #include "wasm/opcodes.def"

@@ -78,6 +78,7 @@ typedef struct fn {
   uint32_t last_ins;  /* start of the last instruction */
   uint32_t last_dst;  /* word holding its destination slot, or NONE */
   uint32_t cmp_ins;   /* start of the last compare (or i32.eqz), or NONE */
+  uint32_t add_ins;   /* start of the last i32.add (or its _I form), or NONE */
   uint32_t cmp_iop, cmp_nops;
   uint32_t func_idx;
   wb_error_t *err;
@@ -153,6 +154,7 @@ static uint32_t emit_op(fn_t *F, uint32_t op) {
   F->last_ins = at;
   F->last_dst = NONE;
   F->cmp_ins = NONE;
+  F->add_ins = NONE;
   return at;
 }
 
@@ -535,6 +537,7 @@ static void lower_binary(fn_t *F, const opinfo_t *oi) {
       emit_u64(F, b.k);
     else
       emit_word(F, (uint32_t)b.k);
+    if (oi->iop == IOP_I32_ADD) F->add_ins = at;
     if (oi->cls == C_CMP) {
       F->cmp_ins = at;
       F->cmp_iop = oi->iop;
@@ -552,12 +555,32 @@ static bool read_memarg(fn_t *F, const opinfo_t *oi, uint32_t *offset) {
   return F->err == NULL;
 }
 
+/* If address a was just computed by an i32.add, takes the add back out of
+   the code and returns its operand words (a, b or imm) and form. */
+static bool take_add(fn_t *F, const vval_t *a, uint32_t w[2], bool *imm) {
+  if (a->loc != LOC_TEMP || F->add_ins == NONE || F->add_ins != F->last_ins ||
+      F->last_ins < F->label_pos || F->code[F->add_ins + 1] != a->slot)
+    return false;
+  *imm = F->code[F->add_ins] == IOP_I32_ADD_I;
+  w[0] = F->code[F->add_ins + 2];
+  w[1] = F->code[F->add_ins + 3];
+  F->len = F->add_ins;
+  F->last_ins = F->last_dst = F->cmp_ins = F->add_ins = NONE;
+  return true;
+}
+
 static void lower_load(fn_t *F, const opinfo_t *oi) {
   uint32_t off;
   if (!read_memarg(F, oi, &off)) return;
   vval_t a = pop_expect(F, WM_I32);
-  uint32_t h = F->nvals;
-  if (reach(F)) {
+  uint32_t h = F->nvals, w[2];
+  bool imm;
+  if (reach(F) && take_add(F, &a, w, &imm)) {
+    emit_op_dst(F, oi->iop + (imm ? 2 : 1), slot_of_height(F, h));
+    emit_word(F, w[0]);
+    emit_word(F, w[1]);
+    emit_word(F, off);
+  } else if (reach(F)) {
     uint32_t sa = operand(F, &a, h);
     emit_op_dst(F, oi->iop, slot_of_height(F, h));
     emit_word(F, sa);
@@ -571,8 +594,17 @@ static void lower_store(fn_t *F, const opinfo_t *oi) {
   if (!read_memarg(F, oi, &off)) return;
   vval_t v = pop_expect(F, oi->a);
   vval_t a = pop_expect(F, WM_I32);
-  uint32_t h = F->nvals;
-  if (reach(F)) {
+  uint32_t h = F->nvals, w[2];
+  bool imm;
+  /* Only a value already in a slot: materializing one could overwrite an
+     operand of the add that is being folded in. */
+  if (reach(F) && v.loc != LOC_CONST && take_add(F, &a, w, &imm)) {
+    emit_op(F, oi->iop + (imm ? 2 : 1));
+    emit_word(F, w[0]);
+    emit_word(F, w[1]);
+    emit_word(F, v.slot);
+    emit_word(F, off);
+  } else if (reach(F)) {
     uint32_t sa = operand(F, &a, h);
     uint32_t sv = operand(F, &v, h + 1);
     emit_op(F, oi->iop);
@@ -1253,7 +1285,7 @@ static void fn_setup(fn_t *F, const wm_module_t *m, uint32_t code_idx) {
   F->locals = ut_malloc(((size_t)F->nlocals + 1) * sizeof *F->locals);
   memcpy(F->locals, t->types, t->nparams);
   memcpy(F->locals + t->nparams, c->local_types, c->nlocals);
-  F->last_ins = F->last_dst = F->cmp_ins = NONE;
+  F->last_ins = F->last_dst = F->cmp_ins = F->add_ins = NONE;
   push_ctrl(F, 0, 0, NULL, t->nresults, t->types + t->nparams);
 }
 
