@@ -25,9 +25,14 @@ static const unit_t size_units[] = {{"", 1},
                                     {"G", 1024ull * 1024 * 1024},
                                     {"GiB", 1024ull * 1024 * 1024},
                                     {NULL, 0}};
-static const unit_t time_units[] = {{"ns", 1},       {"us", 1000},
-                                    {"ms", 1000000}, {"s", 1000000000ull},
-                                    {"", 1000000000ull}, {NULL, 0}};
+static const unit_t time_units[] = {{"ns", 1},
+                                    {"us", 1000},
+                                    {"ms", 1000000},
+                                    {"s", 1000000000ull},
+                                    {"", 1000000000ull},
+                                    {"min", 60000000000ull},
+                                    {"h", 3600000000000ull},
+                                    {NULL, 0}};
 
 /* A whole number followed by one of units; false if malformed or too big. */
 static bool parse_scaled(const char *text, const unit_t *units, uint64_t *out) {

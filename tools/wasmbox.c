@@ -94,7 +94,7 @@ static const char usage_text[] =
     "  --max-memory SIZE             cap linear memory (e.g. 64M); memory.grow\n"
     "                                past it returns -1\n"
     "  --timeout DURATION            wall-clock limit of each call (e.g. 100ms,\n"
-    "                                2s); the guest traps when it passes\n"
+    "                                2s, 5min, 1h); the guest traps when it passes\n"
     "  --fuel N                      deterministic budget (about one unit per\n"
     "                                wasm instruction); traps when spent\n"
     "  --max-stack SIZE              value stack for wasm calls (default 64M)\n"

@@ -4,7 +4,7 @@
 # (time from the deadline, or from wb_store_interrupt on another thread, to
 # the trap back in the host), what arming a deadline adds to a call, and
 # what the checks cost the compute workloads: the same wasmbox with no
-# limit set, with a deadline (--timeout 1h), with fuel (--fuel), against a
+# limit set, with a deadline (--timeout 3600s), with fuel (--fuel), against a
 # build whose interpreter has the checks compiled out (WB_NO_LIMIT_CHECKS).
 
 build_limits() {
@@ -27,7 +27,7 @@ bench_limits() {
     local wasm=$dir/$w.wasi.wasm
     log "limits $w"
     hf limits "$w" "" "$RUNS" 1 no-checks "$nc run $wasm" wasmbox "$WASMBOX run $wasm" \
-      deadline "$WASMBOX run --timeout 1h $wasm" fuel "$WASMBOX run --fuel 1000000000000 $wasm"
+      deadline "$WASMBOX run --timeout 3600s $wasm" fuel "$WASMBOX run --fuel 1000000000000 $wasm"
   done
 }
 
