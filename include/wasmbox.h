@@ -164,6 +164,29 @@ void wb_config_stack_size_set(wb_config_t *config, size_t bytes);
 /* Maximum nesting of wasm calls (default 100000). */
 void wb_config_max_call_depth_set(wb_config_t *config, uint32_t depth);
 
+/* {====================== Execution tiers (AOT) ======================} */
+/*
+** WB_ENGINE_INTERP runs modules in the interpreter. WB_ENGINE_AOT
+** translates each module to C at wb_module_new, compiles it with the
+** system C compiler ($WASMBOX_CC, else clang-19, else gcc) into a shared
+** object and runs that: native speed, same instances, limits and traps.
+** Compiled objects are cached by content hash, in memory and on disk.
+** WB_ENGINE_AUTO starts in the interpreter and compiles in the background
+** (or loads from the cache at once); calls that start after the code is
+** ready run it. Backtraces of traps in AOT code show only the function
+** called from the host (plus any interpreted frames).
+*/
+typedef enum wb_engine_kind {
+  WB_ENGINE_INTERP = 0,
+  WB_ENGINE_AOT = 1,
+  WB_ENGINE_AUTO = 2,
+} wb_engine_kind_t;
+
+void wb_config_engine_set(wb_config_t *config, wb_engine_kind_t kind);
+/* Folder of the on-disk compile cache (copied). NULL or "" for the default:
+   $WASMBOX_CACHE, else $XDG_CACHE_HOME/wasmbox or ~/.cache/wasmbox. */
+void wb_config_cache_dir_set(wb_config_t *config, const char *dir);
+
 /* Makes an engine. Takes ownership of config (NULL for defaults). */
 wb_engine_t *wb_engine_new(wb_config_t *config);
 /* Frees an engine; its modules and stores must be deleted first. */
@@ -183,6 +206,13 @@ wb_error_t *wb_module_validate(wb_engine_t *engine, const uint8_t *bytes,
                                size_t len);
 /* Frees a module; instances made from it must be gone (their store deleted). */
 void wb_module_delete(wb_module_t *module);
+/* Compiles the module ahead of time now (or loads it from the cache), so
+   that its instances run native code whatever the engine's tier. NULL or
+   an owned error (no C compiler, compile failure). */
+wb_error_t *wb_module_compile_aot(wb_module_t *module);
+/* Writes the module's compiled shared object to path (compiling it first
+   if needed). NULL or an owned error. */
+wb_error_t *wb_module_aot_write(wb_module_t *module, const char *path);
 
 typedef enum wb_externkind {
   WB_EXTERN_FUNC = 0,

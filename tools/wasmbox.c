@@ -54,6 +54,7 @@ typedef struct cli_opts {
   size_t nenvs;
   bool inherit_env, clocks, random;
   cli_limits_t limits; /* --max-memory, --timeout, --fuel, --max-stack */
+  wb_engine_kind_t engine; /* --engine interp|aot|auto */
 } cli_opts_t;
 
 static const char usage_text[] =
@@ -66,6 +67,9 @@ static const char usage_text[] =
     "                                      --invoke NAME, else _start (WASI\n"
     "                                      programs get ARGS as argv[1..]),\n"
     "                                      else only the start function\n"
+    "  compile IN.wasm [-o OUT.so]         compile ahead of time into the cache\n"
+    "                                      ($WASMBOX_CACHE, ~/.cache/wasmbox);\n"
+    "                                      -o also writes the shared object\n"
     "  snapshot IN.wasm [--init NAME] -o OUT.wasm\n"
     "                                      pre-initialise a module (Wizer's\n"
     "                                      format)\n"
@@ -95,6 +99,7 @@ static const char usage_text[] =
     "                                past it returns -1\n"
     "  --timeout DURATION            wall-clock limit of each call (e.g. 100ms,\n"
     "                                2s, 5min, 1h); the guest traps when it passes\n"
+    "  --engine interp|aot|auto      execution tier (default interp)\n"
     "  --fuel N                      deterministic budget (about one unit per\n"
     "                                wasm instruction); traps when spent\n"
     "  --max-stack SIZE              value stack for wasm calls (default 64M)\n"
@@ -189,6 +194,14 @@ static int parse_option(int argc, char **argv, int *i, cli_opts_t *o) {
     if (g != 0) return g > 0 ? -1 : EXIT_USAGE;
   }
   const char *name = NULL;
+  if (is_run && strcmp(a, "--engine") == 0) {
+    const char *e = *i + 1 < argc ? argv[++*i] : "";
+    if (strcmp(e, "interp") == 0) o->engine = WB_ENGINE_INTERP;
+    else if (strcmp(e, "aot") == 0) o->engine = WB_ENGINE_AOT;
+    else if (strcmp(e, "auto") == 0) o->engine = WB_ENGINE_AUTO;
+    else return usage_error("--engine needs interp, aot or auto");
+    return -1;
+  }
   if (is_run && strcmp(a, "--invoke") == 0) {
     if (*i + 1 >= argc) return usage_error("option %s needs a NAME", a);
     name = argv[++*i];
@@ -584,6 +597,7 @@ static int cmd_run(const cli_opts_t *o) {
   if (!load_bytes(o->file, &bytes, &len)) return EXIT_USAGE;
   wb_config_t *config = wb_config_new();
   cli_limits_config(&o->limits, config);
+  wb_config_engine_set(config, o->engine);
   wb_engine_t *engine = wb_engine_new(config);
   wb_module_t *module = NULL;
   wb_error_t *err = wb_module_new(engine, bytes, len, &module);
@@ -609,6 +623,36 @@ static int cmd_run(const cli_opts_t *o) {
   return rc;
 }
 
+/* wasmbox compile IN.wasm [-o OUT.so]: fills the AOT cache, and with -o
+   also writes the shared object. */
+static int cmd_compile(int argc, char **argv) {
+  const char *in = NULL, *out = NULL;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) out = argv[++i];
+    else if (argv[i][0] == '-') return usage_error("compile: unknown option '%s'", argv[i]);
+    else if (!in) in = argv[i];
+    else return usage_error("compile: unexpected argument '%s'", argv[i]);
+  }
+  if (!in) return usage_error("compile: missing FILE.wasm");
+  uint8_t *bytes;
+  size_t len;
+  if (!load_bytes(in, &bytes, &len)) return EXIT_USAGE;
+  wb_config_t *config = wb_config_new();
+  wb_config_engine_set(config, WB_ENGINE_AOT);
+  wb_engine_t *engine = wb_engine_new(config);
+  wb_module_t *module = NULL;
+  wb_error_t *err = wb_module_new(engine, bytes, len, &module);
+  if (!err && out) err = wb_module_aot_write(module, out);
+  if (err) {
+    report_error(in, err);
+    wb_error_delete(err);
+  }
+  wb_module_delete(module);
+  wb_engine_delete(engine);
+  free(bytes);
+  return err ? 1 : 0;
+}
+
 /* {====================== main ======================} */
 
 int main(int argc, char **argv) {
@@ -623,6 +667,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(cmd, "snapshot") == 0) return cli_snapshot(argc - 1, argv + 1);
+  if (strcmp(cmd, "compile") == 0) return cmd_compile(argc, argv);
   bool run = strcmp(cmd, "run") == 0;
   if (!run && strcmp(cmd, "validate") != 0)
     return usage_error("unknown %s '%s'", cmd[0] == '-' ? "option" : "command", cmd);

@@ -37,6 +37,18 @@ void wb_config_max_call_depth_set(wb_config_t *config, uint32_t depth) {
   if (config) config->max_call_depth = depth;
 }
 
+void wb_config_engine_set(wb_config_t *config, wb_engine_kind_t kind) {
+  if (config && (kind == WB_ENGINE_INTERP || kind == WB_ENGINE_AOT || kind == WB_ENGINE_AUTO))
+    config->engine_kind = kind;
+}
+
+/* Paths longer than the buffer are refused (the default stays). */
+void wb_config_cache_dir_set(wb_config_t *config, const char *dir) {
+  if (!config) return;
+  if (!dir || strlen(dir) >= sizeof config->cache_dir) dir = "";
+  strcpy(config->cache_dir, dir);
+}
+
 /* {====================== Engine ======================} */
 
 wb_engine_t *wb_engine_new(wb_config_t *config) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aot/aot.h"
 #include "decode/decode.h"
 #include "runtime/rt.h"
 #include "validate/validate.h"
@@ -41,9 +42,14 @@ wb_error_t *wb_module_new(wb_engine_t *engine, const uint8_t *bytes, size_t len,
   wm_module_t *m;
   wb_error_t *err = mod_build(engine, bytes, len, &m);
   if (err) return err;
-  wb_module_t *mod = ut_malloc(sizeof *mod);
+  wb_module_t *mod = ut_calloc(1, sizeof *mod);
   mod->engine = engine;
   mod->m = m;
+  err = aot_module_attach(mod); /* WB_ENGINE_AOT compiles here */
+  if (err) {
+    wb_module_delete(mod);
+    return err;
+  }
   *out = mod;
   return NULL;
 }
@@ -57,6 +63,7 @@ wb_error_t *wb_module_validate(wb_engine_t *engine, const uint8_t *bytes, size_t
 
 void wb_module_delete(wb_module_t *module) {
   if (!module) return;
+  aot_module_free(module->aot);
   wm_module_free(module->m);
   free(module);
 }

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aot/abi.h"
 #include "interp/code.h"
 #include "util/util.h"
 #include "wasm/module.h"
@@ -35,6 +36,8 @@
 struct wb_config {
   size_t stack_bytes;
   uint32_t max_call_depth;
+  wb_engine_kind_t engine_kind; /* which tier runs wasm code */
+  char cache_dir[1024];         /* AOT cache; "" for the default */
 };
 
 struct wb_engine {
@@ -48,9 +51,12 @@ struct wb_engine {
    result is owned by the engine and lives as long as it. Thread-safe. */
 const wm_functype_t *rt_engine_intern(wb_engine_t *e, const wm_functype_t *t);
 
+struct aot_module;
+
 struct wb_module {
   wb_engine_t *engine;
   wm_module_t *m;
+  struct aot_module *aot; /* AOT state (aot/aot.h); NULL for the interpreter only */
 };
 
 /* {====================== Store objects ======================} */
@@ -64,6 +70,8 @@ struct wb_func {
   void *env;
   void (*finalizer)(void *env);
   wb_store_t *store;
+  aot_thunk_t aot;           /* AOT entry once the instance is bound, else NULL */
+  aot_ctx *actx;             /* its context (the instance's) */
 };
 
 struct wb_table {
@@ -111,6 +119,7 @@ struct wb_instance {
   rt_dataseg_t *datas;
   uint8_t *mem0;         /* mems[0]->base or NULL, cached for the interpreter */
   bool poisoned;         /* a trap unwound through one of its functions */
+  aot_ctx *aot;          /* AOT context once bound (aot/glue.c), else NULL */
 };
 
 /* {====================== Execution ======================} */
@@ -139,6 +148,7 @@ typedef struct rt_exec {
   int64_t fuel;              /* remaining; INT64_MAX while fuel is off */
   bool fuel_on;
   uint64_t deadline_ns;      /* per top-level call; 0 for none */
+  uintptr_t aot_stack_limit; /* lowest native stack address AOT code may use */
 } rt_exec_t;
 
 #define RT_INTR_USER 1u
@@ -212,6 +222,7 @@ typedef struct rt_tls {
   sigjmp_buf *jb;        /* where a guest fault resumes; NULL outside guest code */
   const uint8_t *mem_lo; /* reservation of the memory the guest is using */
   const uint8_t *mem_hi;
+  int trap_code;         /* set by AOT code's trap before it jumps to jb */
 } rt_tls_t;
 extern _Thread_local rt_tls_t rt_tls;
 
@@ -231,6 +242,10 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp);
 
 /* Calls a host function with arguments in sp (as for rt_invoke). */
 int rt_call_host(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp);
+
+/* As rt_call_host, with the calling instance given (AOT code has no
+   interpreter frame to find it from). */
+int rt_call_host_from(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp, wb_instance_t *inst);
 
 /* Builds an owned wb_trap_t for code from ex's trace (and host trap). */
 wb_trap_t *rt_trap_from_exec(rt_exec_t *ex, int code);

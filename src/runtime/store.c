@@ -123,6 +123,7 @@ void wb_store_fuel_disable(wb_store_t *store) {
 
 void rt_instance_free(wb_instance_t *inst) {
   if (!inst) return;
+  free(inst->aot); /* the AOT context (aot/glue.c), one block */
   const wm_module_t *m = inst->m;
   if (inst->elems && m)
     for (uint32_t i = 0; i < m->nelems; i++) free(inst->elems[i].refs);

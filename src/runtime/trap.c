@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "aot/aot.h"
 #include "runtime/rt.h"
 #include "runtime/store.h"
 
@@ -213,6 +214,10 @@ int rt_call_host(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   return call_host(ex, f, sp, top ? top->inst : NULL);
 }
 
+int rt_call_host_from(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp, wb_instance_t *inst) {
+  return call_host(ex, f, sp, inst);
+}
+
 /* Backtrace after a fault: the frames the interpreter had open, innermost
    first, down to the entry frame of this rt_invoke. */
 static void capture_fault_trace(rt_exec_t *ex, uint32_t depth0) {
@@ -236,6 +241,9 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
      memory (ex, rt_tls), not in this frame. */
   const rt_tls_t saved = rt_tls;
   const uint32_t depth0 = ex->depth, nesting0 = invoke_nesting;
+  rt_slot_t *const sp0 = ex->sp;
+  /* AOT code (aot/glue.c) runs f when its module has some. */
+  const bool aot = aot_ready(f);
   /* The deadline covers a whole top-level call, nested host calls included. */
   const bool timed = depth0 == 0 && ex->deadline_ns;
   const uint32_t dl = timed ? rt_deadline_arm(&ex->interrupt, ex->deadline_ns) : 0;
@@ -243,12 +251,22 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   int code;
   if (sigsetjmp(jb, 0) == 0) {
     rt_tls.jb = &jb;
+    rt_tls.trap_code = 0;
     invoke_nesting = nesting0 + 1;
-    code = ip_run(ex, f, sp);
+    code = aot ? aot_run(ex, f, sp) : ip_run(ex, f, sp);
+  } else if (rt_tls.trap_code) {
+    /* A trap raised by AOT code; ex->trace holds any interpreter frames
+       it unwound through. AOT frames are not recorded: only the entry. */
+    code = rt_tls.trap_code;
+    if (aot) UT_PUSH(ex->trace, ex->ntrace, ex->trace_cap, f);
+    ex->depth = depth0;
+    ex->sp = sp0;
   } else {
     code = WB_TRAP_MEMORY_OUT_OF_BOUNDS;
     capture_fault_trace(ex, depth0);
+    if (aot) UT_PUSH(ex->trace, ex->ntrace, ex->trace_cap, f);
     ex->depth = depth0;
+    ex->sp = sp0;
   }
   rt_tls = saved;
   invoke_nesting = nesting0;

@@ -536,7 +536,10 @@ static void skip_command(file_state_t *f, const cJSON *cmd, const char *why) {
 
 /* Makes the engine, store and linker (with spectest) of one file. */
 static bool file_open(file_state_t *f) {
-  f->engine = wb_engine_new(NULL);
+  wb_config_t *cfg = wb_config_new();
+  wb_config_engine_set(cfg, f->opts->engine);
+  wb_config_cache_dir_set(cfg, f->opts->cache);
+  f->engine = wb_engine_new(cfg);
   f->store = f->engine ? wb_store_new(f->engine) : NULL;
   f->linker = f->store ? wb_linker_new(f->store) : NULL;
   if (!f->linker) {

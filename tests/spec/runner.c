@@ -3,7 +3,11 @@
 ** spec-runner: runs the official WebAssembly spec tests against wasmbox.
 **
 **   spec-runner [--verbose] [--skip FILE] [--work DIR] [--no-fork]
-**               [--timeout SECS] SPEC_DIR_OR_WAST...
+**               [--timeout SECS] [--engine interp|aot|auto] [--cache DIR]
+**               [--jobs N] SPEC_DIR_OR_WAST...
+**
+** --engine aot compiles every module ahead of time (cached in --cache DIR);
+** --jobs N runs N files at once.
 **
 ** Each .wast is converted with `wast2json FILE.wast -o WORK/NAME/NAME.json`
 ** and its commands run in a child process of their own, so that an engine
@@ -41,6 +45,7 @@ typedef struct run_opts {
   spec_opts_t spec;
   bool fork;
   unsigned timeout; /* seconds per file in the child; 0 = none */
+  int jobs;         /* files run at the same time (children) */
 } run_opts_t;
 
 typedef struct totals {
@@ -238,25 +243,29 @@ static void skip_file(const char *path, const char *base, const char *name,
     printf("%s: skipped (%ld commands): %s\n", base, n, reason);
 }
 
-/* Runs one file in a child process. Returns false when the child crashed,
-   timed out or exited badly (counted as one more failure). */
-static bool run_isolated(const char *path, const char *base, const char *name,
-                         const run_opts_t *o, spec_counts_t *counts) {
+/* Forks a child that runs one file; its pid, or -1 (counted as a failure). */
+static pid_t start_isolated(const char *path, const char *base, const char *name,
+                            const run_opts_t *o, spec_counts_t *counts) {
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
   if (pid < 0) {
     counts->failed++;
     printf("%s: fork: %s\n", base, strerror(errno));
-    return false;
+    return -1;
   }
   if (pid == 0) {
     if (o->timeout) alarm(o->timeout);
     run_file(path, base, name, o, counts);
     exit(0); /* exit, not _exit: flushes stdio and lets LeakSanitizer run */
   }
-  int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return pid;
+}
+
+/* Judges a child's exit status. Returns false when the child crashed,
+   timed out or exited badly (counted as one more failure). */
+static bool reap_status(int status, const char *base, const run_opts_t *o,
+                        spec_counts_t *counts) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
   counts->failed++;
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
@@ -270,24 +279,94 @@ static bool run_isolated(const char *path, const char *base, const char *name,
   return false;
 }
 
+/* Runs one file in a child process; false as reap_status. */
+static bool run_isolated(const char *path, const char *base, const char *name,
+                         const run_opts_t *o, spec_counts_t *counts) {
+  pid_t pid = start_isolated(path, base, name, o, counts);
+  if (pid < 0) return false;
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return reap_status(status, base, o, counts);
+}
+
+static void add_counts(totals_t *t, const spec_counts_t *c, const char *base,
+                       const run_opts_t *o) {
+  t->passed += c->passed;
+  t->failed += c->failed;
+  t->skipped += c->skipped;
+  if (o->spec.verbose)
+    printf("%s: %ld passed, %ld failed, %ld skipped\n", base, c->passed,
+           c->failed, c->skipped);
+}
+
+/* Splits a .wast path into its basename and its name without ".wast". */
+static const char *split_path(const char *path, char *name, size_t n) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  snprintf(name, n, "%.*s", (int)(strlen(base) - 5), base);
+  return base;
+}
+
+/* --jobs N: up to N children at once, each with its own counters (shared
+   memory). Output lines of different files may interleave. */
+static void run_parallel(char **files, size_t nfiles, const run_opts_t *o,
+                         totals_t *t) {
+  size_t n = (size_t)o->jobs;
+  spec_counts_t *cs = mmap(NULL, n * sizeof *cs, PROT_READ | PROT_WRITE,
+                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pid_t *pids = calloc(n, sizeof *pids);
+  const char **bases = calloc(n, sizeof *bases);
+  if (cs == MAP_FAILED || !pids || !bases) abort();
+  size_t next = 0, active = 0;
+  char name[256];
+  while (next < nfiles || active) {
+    for (size_t k = 0; k < n && next < nfiles; k++) {
+      if (pids[k]) continue;
+      const char *path = files[next++], *base = split_path(path, name, sizeof name);
+      memset(&cs[k], 0, sizeof cs[k]);
+      const char *reason = spec_skip_file(o->spec.skips, base);
+      if (reason) skip_file(path, base, name, o, reason, &cs[k]);
+      else if ((pids[k] = start_isolated(path, base, name, o, &cs[k])) > 0) {
+        bases[k] = base;
+        active++;
+        continue;
+      } else {
+        pids[k] = 0;
+        t->crashed++;
+      }
+      add_counts(t, &cs[k], base, o);
+    }
+    if (!active) continue;
+    int status;
+    pid_t p = waitpid(-1, &status, 0);
+    if (p < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (size_t k = 0; k < n; k++)
+      if (pids[k] == p) {
+        if (!reap_status(status, bases[k], o, &cs[k])) t->crashed++;
+        add_counts(t, &cs[k], bases[k], o);
+        pids[k] = 0;
+        active--;
+      }
+  }
+  free(pids);
+  free(bases);
+  munmap(cs, n * sizeof *cs);
+}
+
 /* Runs or skips one .wast and adds its counts to t. */
 static void run_one(const char *path, const run_opts_t *o,
                     spec_counts_t *counts, totals_t *t) {
-  const char *slash = strrchr(path, '/');
-  const char *base = slash ? slash + 1 : path;
   char name[256];
-  snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 5), base);
+  const char *base = split_path(path, name, sizeof name);
   memset(counts, 0, sizeof *counts);
   const char *reason = spec_skip_file(o->spec.skips, base);
   if (reason) skip_file(path, base, name, o, reason, counts);
   else if (!o->fork) run_file(path, base, name, o, counts);
   else if (!run_isolated(path, base, name, o, counts)) t->crashed++;
-  t->passed += counts->passed;
-  t->failed += counts->failed;
-  t->skipped += counts->skipped;
-  if (o->spec.verbose)
-    printf("%s: %ld passed, %ld failed, %ld skipped\n", base, counts->passed,
-           counts->failed, counts->skipped);
+  add_counts(t, counts, base, o);
 }
 
 /* {====================== Command line ======================} */
@@ -295,7 +374,9 @@ static void run_one(const char *path, const run_opts_t *o,
 static int usage(void) {
   fprintf(stderr,
           "usage: spec-runner [--verbose] [--skip FILE] [--work DIR] "
-          "[--no-fork] [--timeout SECS] SPEC_DIR_OR_WAST...\n");
+          "[--no-fork] [--timeout SECS]\n"
+          "                   [--engine interp|aot|auto] [--cache DIR] [--jobs N] "
+          "SPEC_DIR_OR_WAST...\n");
   return 2;
 }
 
@@ -311,6 +392,15 @@ static bool parse_args(int argc, char **argv, run_opts_t *o,
     else if (strcmp(a, "--no-fork") == 0) o->fork = false;
     else if (strcmp(a, "--skip") == 0 && has_value) *skip = argv[++i];
     else if (strcmp(a, "--work") == 0 && has_value) o->spec.work = argv[++i];
+    else if (strcmp(a, "--cache") == 0 && has_value) o->spec.cache = argv[++i];
+    else if (strcmp(a, "--jobs") == 0 && has_value) o->jobs = atoi(argv[++i]);
+    else if (strcmp(a, "--engine") == 0 && has_value) {
+      const char *e = argv[++i];
+      if (strcmp(e, "interp") == 0) o->spec.engine = WB_ENGINE_INTERP;
+      else if (strcmp(e, "aot") == 0) o->spec.engine = WB_ENGINE_AOT;
+      else if (strcmp(e, "auto") == 0) o->spec.engine = WB_ENGINE_AUTO;
+      else return false;
+    }
     else if (strcmp(a, "--timeout") == 0 && has_value)
       o->timeout = (unsigned)strtoul(argv[++i], NULL, 10);
     else if (a[0] == '-' && a[1] == '-') return false;
@@ -370,10 +460,10 @@ int main(int argc, char **argv) {
                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (counts == MAP_FAILED) abort();
   totals_t t = {0};
-  for (size_t i = 0; i < nfiles; i++) {
-    run_one(files[i], &o, counts, &t);
-    free(files[i]);
-  }
+  if (o.jobs > 1 && o.fork) run_parallel(files, nfiles, &o, &t);
+  else
+    for (size_t i = 0; i < nfiles; i++) run_one(files[i], &o, counts, &t);
+  for (size_t i = 0; i < nfiles; i++) free(files[i]);
   free(files);
   munmap(counts, sizeof *counts);
   spec_skiplist_free(skips);

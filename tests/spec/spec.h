@@ -42,6 +42,8 @@ typedef struct spec_opts {
   bool verbose;
   const char *work;              /* directory for wast2json output */
   const spec_skiplist_t *skips;  /* never NULL (may be empty) */
+  wb_engine_kind_t engine;       /* --engine interp|aot|auto */
+  const char *cache;             /* --cache DIR: the AOT compile cache */
 } spec_opts_t;
 
 /* {====================== Skip list ======================} */

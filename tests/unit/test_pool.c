@@ -176,7 +176,10 @@ static void test_pool_reset(void) {
     call(wb_pooled_store(p), wb_pooled_instance(p), ways[round % 3], 1, 0x5EC2E7, &code);
     CHECK_EQ(code, want[round % 3]);
     wb_pooled_t *q;
-    CHECK(wb_pool_acquire(pool, 0, &q) != NULL); /* bound of 1, fail fast */
+    wb_error_t *busy = wb_pool_acquire(pool, 0, &q); /* bound of 1: fail fast */
+    CHECK(busy != NULL && q == NULL);
+    if (busy) CHECK_CONTAINS(wb_error_message(busy), "pool exhausted");
+    wb_error_delete(busy);
     wb_pool_release(pool, p);
   }
   wb_pool_stats_t st;

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+** The ABI between AOT-compiled modules and the runtime. This header is
+** included by the runtime (src/aot) AND pasted verbatim into the prelude
+** of every generated C file, so the two sides cannot disagree about the
+** layout; AOT_ABI_VERSION is stored in each shared object and checked at
+** load. It may use only the C compiler's standard headers.
+**
+** Values cross the boundary in 64-bit cells: i32 zero-extended, f32 as its
+** bits in the low half (upper half zero), i64/f64 as their bits, references
+** as pointers. That is the layout of the runtime's rt_slot_t.
+*/
+#ifndef WB_AOT_ABI_H
+#define WB_AOT_ABI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define AOT_ABI_VERSION 1u
+
+typedef struct aot_ctx aot_ctx;
+
+/* Runtime services the generated code calls. Every one that can trap does
+   so by calling trap, which does not return (it long-jumps to the entry). */
+typedef struct aot_rt {
+  void (*trap)(aot_ctx *c, int code) __attribute__((noreturn));
+  /* Slow path of a limit check: interrupt raised or fuel on. */
+  void (*check)(aot_ctx *c, uint32_t cost);
+  /* Calls function index f of the instance (an import), args/results in sp. */
+  void (*call)(aot_ctx *c, uint32_t f, uint64_t *sp);
+  /* call_indirect through table t, element i, module type index ty. */
+  void (*call_indirect)(aot_ctx *c, uint32_t t, uint32_t i, uint32_t ty, uint64_t *sp);
+  uint32_t (*memory_grow)(aot_ctx *c, uint32_t delta);
+  void (*memory_fill)(aot_ctx *c, uint32_t d, uint32_t v, uint32_t n);
+  void (*memory_copy)(aot_ctx *c, uint32_t d, uint32_t s, uint32_t n);
+  void (*memory_init)(aot_ctx *c, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
+  void (*data_drop)(aot_ctx *c, uint32_t seg);
+  void *(*table_get)(aot_ctx *c, uint32_t t, uint32_t i);
+  void (*table_set)(aot_ctx *c, uint32_t t, uint32_t i, void *v);
+  uint32_t (*table_size)(aot_ctx *c, uint32_t t);
+  uint32_t (*table_grow)(aot_ctx *c, uint32_t t, void *v, uint32_t n);
+  void (*table_fill)(aot_ctx *c, uint32_t t, uint32_t i, void *v, uint32_t n);
+  void (*table_copy)(aot_ctx *c, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n);
+  void (*table_init)(aot_ctx *c, uint32_t t, uint32_t e, uint32_t d, uint32_t s, uint32_t n);
+  void (*elem_drop)(aot_ctx *c, uint32_t e);
+} aot_rt;
+
+/* One per instance; every generated function receives it. */
+struct aot_ctx {
+  uint8_t *mem;                 /* base of memory 0 (stable), or NULL */
+  const uint32_t *mem_pages;    /* current size of memory 0 in pages */
+  uint64_t **globals;           /* the value cell of each global */
+  void **funcs;                 /* function objects by index (ref.func) */
+  const uint32_t *interrupt;    /* non-zero: stop (read atomically) */
+  const bool *fuel_on;
+  int64_t *fuel;
+  const uintptr_t *stack_limit; /* lowest native stack address allowed */
+  const aot_rt *rt;
+  void *inst;                   /* the runtime's instance */
+};
+
+/* Uniform entry: arguments in sp[0..nparams), results to sp[0..nresults). */
+typedef void (*aot_thunk_t)(aot_ctx *c, uint64_t *sp);
+
+/* What a compiled shared object exports as `wasmbox_aot_module`. */
+typedef struct aot_desc {
+  uint32_t abi_version;
+  uint32_t nfuncs; /* defined functions; thunks[i] is function nimports + i */
+  const aot_thunk_t *thunks;
+} aot_desc;
+
+#endif

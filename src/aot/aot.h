@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+** The ahead-of-time tier (prefix aot_): a validated module is translated to
+** one C file (emit*.c), compiled by the system C compiler into a shared
+** object (compile.c), cached by content hash (cache.c), loaded with dlopen
+** and bound to instances (glue.c). The generated code talks to the runtime
+** only through the ABI in aot/abi.h. An AOT instance is an ordinary
+** wb_instance_t: same memories, tables, globals and traps; only the code
+** that runs its functions differs.
+*/
+#ifndef WB_AOT_AOT_H
+#define WB_AOT_AOT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aot/abi.h"
+#include "runtime/rt.h"
+#include "util/util.h"
+#include "wasm/module.h"
+
+/* Bumped whenever the generated code changes meaning; part of the cache key. */
+#define AOT_EMIT_VERSION 1u
+
+/* The C text every generated file starts with (built once; static storage). */
+const char *aot_prelude(void);
+
+/* Translates validated module m to a self-contained C file in *out (appended). */
+void aot_emit_module(const wm_module_t *m, ut_str_t *out);
+
+/* A loaded shared object, shared by the modules with the same bytes. */
+typedef struct aot_artifact {
+  _Atomic uint32_t refs;
+  void *handle;             /* dlopen handle */
+  const aot_desc *desc;
+  uint8_t key[32];
+  char path[1200];          /* the shared object it was loaded from */
+} aot_artifact_t;
+
+/* Module-side AOT state, hung from wb_module_t. */
+typedef struct aot_module {
+  _Atomic(aot_artifact_t *) art; /* set once the code is ready */
+  pthread_t thread;              /* background compile (WB_ENGINE_AUTO) */
+  bool thread_started;
+} aot_module_t;
+
+/* Compiler and cache configuration shared by compile.c and cache.c. */
+typedef struct aot_cc {
+  char path[512];     /* the compiler command */
+  char version[256];  /* first line of `cc --version` */
+} aot_cc_t;
+
+/* Finds the C compiler ($WASMBOX_CC, clang-19, gcc); NULL if none. Cached. */
+const aot_cc_t *aot_cc_find(void);
+/* The flags the compiler is run with (part of the cache key). */
+const char *aot_cc_flags(void);
+/* Compiles C text into a shared object at so_path. tmpdir is a private
+   directory for the C file. Returns NULL or an owned error. */
+wb_error_t *aot_cc_compile(const aot_cc_t *cc, const char *c_text, size_t c_len,
+                           const char *tmpdir, const char *so_path, uint32_t nfuncs);
+/* dlopens so_path and checks its descriptor; NULL or an owned error. */
+wb_error_t *aot_artifact_open(const char *so_path, const uint8_t key[32],
+                              aot_artifact_t **out);
+void aot_artifact_release(aot_artifact_t *a);
+
+/* Compiles m (bytes in m->bytes) or loads it from the caches. cache_dir
+   NULL: $WASMBOX_CACHE or ~/.cache/wasmbox. NULL or an owned error. */
+wb_error_t *aot_get(const wm_module_t *m, const char *cache_dir, aot_artifact_t **out);
+/* Copies the cached shared object of m to path (compiling if needed). */
+wb_error_t *aot_export(const wm_module_t *m, const char *cache_dir, const char *path);
+
+/* Runs f through its AOT code if its module has some (binding the instance
+   on first use), as rt_invoke describes. Returns -1 when f has no AOT code
+   (the caller interprets it), else 0 or a trap code. Must run under
+   rt_invoke's jump buffer. */
+int aot_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp);
+/* True when f will run as AOT code (binding its instance if needed). */
+bool aot_ready(wb_func_t *f);
+/* Frees an instance's AOT context (rt_instance_free). */
+void aot_instance_free(wb_instance_t *inst);
+/* Starts AOT work for a new module as its engine's tier asks (compile now,
+   or in the background); NULL or an owned error. */
+wb_error_t *aot_module_attach(wb_module_t *mod);
+/* Module lifetime: joins a background compile, drops the artifact. */
+void aot_module_free(aot_module_t *am);
+
+#endif
