@@ -102,6 +102,10 @@ wb_error_t *wb_wasi_link(wb_wasi_t *wasi, wb_linker_t *linker);
    store). */
 void wb_wasi_delete(wb_wasi_t *wasi);
 
+/* Whether module imports anything from WB_WASI_MODULE (an embedder links
+   WASI only for modules that want it). Reads the module only. */
+bool wb_wasi_imported_by(const wb_module_t *module);
+
 #ifdef __cplusplus
 }
 #endif

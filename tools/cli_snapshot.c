@@ -140,24 +140,13 @@ static bool snap_write(const char *path, const uint8_t *bytes, size_t len) {
   return ok;
 }
 
-/* Whether the module imports anything from WASI. */
-static bool snap_imports_wasi(const wb_module_t *module) {
-  size_t n = strlen(WB_WASI_MODULE);
-  for (size_t i = 0; i < wb_module_import_count(module); i++) {
-    wb_externdesc_t d;
-    wb_module_import_get(module, i, &d);
-    if (d.module_len == n && memcmp(d.module, WB_WASI_MODULE, n) == 0) return true;
-  }
-  return false;
-}
-
 /* Makes the template and writes its snapshot; returns the exit status. */
 static int snap_module(const snap_opts_t *o, wb_engine_t *engine, const wb_module_t *module) {
   wb_store_t *store = wb_store_new(engine);
   wb_linker_t *linker = wb_linker_new(store);
   wb_wasi_t *wasi = NULL;
   wb_error_t *err = NULL;
-  if (snap_imports_wasi(module)) {
+  if (wb_wasi_imported_by(module)) {
     wb_wasi_config_t *cfg = wb_wasi_config_new();
     const char *args[1] = {o->in};
     wb_wasi_config_set_args(cfg, 1, args);

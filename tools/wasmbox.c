@@ -471,23 +471,12 @@ static bool exports_func(const wb_module_t *module, const char *name) {
   return false;
 }
 
-/* Whether the module imports anything from WASI. */
-static bool imports_wasi(const wb_module_t *module) {
-  size_t n = strlen(WB_WASI_MODULE);
-  for (size_t i = 0; i < wb_module_import_count(module); i++) {
-    wb_externdesc_t d;
-    wb_module_import_get(module, i, &d);
-    if (d.module_len == n && memcmp(d.module, WB_WASI_MODULE, n) == 0) return true;
-  }
-  return false;
-}
-
 /* Picks what to call: --invoke NAME, else _start if exported, else nothing
    (instantiation runs the start function). Positional values are the
    entry's arguments with --invoke, a WASI program's argv otherwise.
    Returns -1 to go on, else an exit status. */
 static int plan_run(const cli_opts_t *o, const wb_module_t *module, run_plan_t *plan) {
-  plan->wasi = imports_wasi(module);
+  plan->wasi = wb_wasi_imported_by(module);
   plan->entry = o->invoke;
   if (plan->entry == NULL && exports_func(module, "_start")) plan->entry = "_start";
   plan->initialize = plan->wasi && exports_func(module, "_initialize") &&

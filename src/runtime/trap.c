@@ -276,46 +276,38 @@ int rt_invoke(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
 
 /* {====================== Trap objects ======================} */
 
+/* Per code: the spec's wording (the trap's message) and a short kind name
+   (what the CLI prints after "trap: "). */
+static const struct {
+  const char *message, *kind;
+} trap_names[] = {
+    [WB_TRAP_UNREACHABLE] = {"unreachable", "unreachable"},
+    [WB_TRAP_MEMORY_OUT_OF_BOUNDS] = {"out of bounds memory access", "memory out of bounds"},
+    [WB_TRAP_TABLE_OUT_OF_BOUNDS] = {"out of bounds table access", "table out of bounds"},
+    [WB_TRAP_UNDEFINED_ELEMENT] = {"undefined element", "undefined element"},
+    [WB_TRAP_UNINITIALIZED_ELEMENT] = {"uninitialized element", "uninitialized element"},
+    [WB_TRAP_INDIRECT_CALL_TYPE_MISMATCH] = {"indirect call type mismatch",
+                                             "indirect call type mismatch"},
+    [WB_TRAP_NULL_REFERENCE] = {"null reference", "null reference"},
+    [WB_TRAP_INTEGER_DIVIDE_BY_ZERO] = {"integer divide by zero", "integer divide by zero"},
+    [WB_TRAP_INTEGER_OVERFLOW] = {"integer overflow", "integer overflow"},
+    [WB_TRAP_INVALID_CONVERSION] = {"invalid conversion to integer",
+                                    "invalid conversion to integer"},
+    [WB_TRAP_STACK_EXHAUSTED] = {"call stack exhausted", "stack overflow"},
+    [WB_TRAP_OUT_OF_FUEL] = {"all fuel consumed", "out of fuel"},
+    [WB_TRAP_INTERRUPT] = {"interrupted", "interrupt"},
+    [WB_TRAP_HOST] = {"host trap", "host"},
+    [WB_TRAP_EXIT] = {"exit", "exit"},
+};
+
 const char *rt_trap_message(int code) {
-  switch (code) {
-  case WB_TRAP_UNREACHABLE: return "unreachable";
-  case WB_TRAP_MEMORY_OUT_OF_BOUNDS: return "out of bounds memory access";
-  case WB_TRAP_TABLE_OUT_OF_BOUNDS: return "out of bounds table access";
-  case WB_TRAP_UNDEFINED_ELEMENT: return "undefined element";
-  case WB_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
-  case WB_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
-  case WB_TRAP_NULL_REFERENCE: return "null reference";
-  case WB_TRAP_INTEGER_DIVIDE_BY_ZERO: return "integer divide by zero";
-  case WB_TRAP_INTEGER_OVERFLOW: return "integer overflow";
-  case WB_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
-  case WB_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
-  case WB_TRAP_OUT_OF_FUEL: return "all fuel consumed";
-  case WB_TRAP_INTERRUPT: return "interrupted";
-  case WB_TRAP_HOST: return "host trap";
-  case WB_TRAP_EXIT: return "exit";
-  }
-  return "unknown trap";
+  if (code <= 0 || (size_t)code >= UT_COUNTOF(trap_names)) return "unknown trap";
+  return trap_names[code].message;
 }
 
 const char *wb_trap_code_name(wb_trap_code_t code) {
-  switch (code) {
-  case WB_TRAP_UNREACHABLE: return "unreachable";
-  case WB_TRAP_MEMORY_OUT_OF_BOUNDS: return "memory out of bounds";
-  case WB_TRAP_TABLE_OUT_OF_BOUNDS: return "table out of bounds";
-  case WB_TRAP_UNDEFINED_ELEMENT: return "undefined element";
-  case WB_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
-  case WB_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
-  case WB_TRAP_NULL_REFERENCE: return "null reference";
-  case WB_TRAP_INTEGER_DIVIDE_BY_ZERO: return "integer divide by zero";
-  case WB_TRAP_INTEGER_OVERFLOW: return "integer overflow";
-  case WB_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
-  case WB_TRAP_STACK_EXHAUSTED: return "stack overflow";
-  case WB_TRAP_OUT_OF_FUEL: return "out of fuel";
-  case WB_TRAP_INTERRUPT: return "interrupt";
-  case WB_TRAP_HOST: return "host";
-  case WB_TRAP_EXIT: return "exit";
-  }
-  return "unknown";
+  if ((int)code <= 0 || (size_t)code >= UT_COUNTOF(trap_names)) return "unknown";
+  return trap_names[code].kind;
 }
 
 /* A NULL message takes the spec's wording for code. */

@@ -342,3 +342,13 @@ wb_error_t *wb_wasi_link(wb_wasi_t *w, wb_linker_t *linker) {
   }
   return NULL;
 }
+
+bool wb_wasi_imported_by(const wb_module_t *module) {
+  size_t n = strlen(WB_WASI_MODULE);
+  for (size_t i = 0; i < wb_module_import_count(module); i++) {
+    wb_externdesc_t d;
+    wb_module_import_get(module, i, &d);
+    if (d.module_len == n && memcmp(d.module, WB_WASI_MODULE, n) == 0) return true;
+  }
+  return false;
+}
