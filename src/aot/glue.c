@@ -15,7 +15,6 @@
 ** for a memory fault. Calls into the interpreter or a host function go
 ** through the store's value stack, as the interpreter's own calls do.
 */
-#define _GNU_SOURCE /* pthread_getattr_np */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,18 +246,9 @@ bool aot_ready(wb_func_t *f) { return f->aot || (f->inst && bind(f->inst) && f->
 
 /* Lowest address AOT code may use on this thread's stack (0: unknown). */
 static uintptr_t stack_limit(void) {
-  static _Thread_local uintptr_t limit;
-  static _Thread_local bool known;
-  if (known) return limit;
-  known = true;
-  pthread_attr_t attr;
-  void *addr;
   size_t size;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-  if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size > 2 * AOT_STACK_MARGIN)
-    limit = (uintptr_t)addr + AOT_STACK_MARGIN;
-  pthread_attr_destroy(&attr);
-  return limit;
+  uintptr_t floor_ = rt_stack_floor(&size);
+  return floor_ && size > 2 * AOT_STACK_MARGIN ? floor_ + AOT_STACK_MARGIN : 0;
 }
 
 int aot_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {

@@ -226,6 +226,10 @@ typedef struct rt_tls {
 } rt_tls_t;
 extern _Thread_local rt_tls_t rt_tls;
 
+/* Lowest address of this thread's stack (and its size in *size if not
+   NULL), or 0 if unknown. */
+uintptr_t rt_stack_floor(size_t *size);
+
 /* Installs the SIGSEGV/SIGBUS handler once per process (thread-safe). */
 void rt_signals_init(void);
 /* Points the fault handler at the reservation of mem (NULL: none). */

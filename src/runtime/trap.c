@@ -118,18 +118,22 @@ static void ensure_altstack(void) {
    chooses; past this much remaining native stack a new entry traps. */
 #define RT_STACK_RESERVE ((size_t)256 * 1024)
 
-/* Lowest usable address of this thread's stack, or 0 if unknown. */
-static uintptr_t stack_floor(void) {
+/* Asked once per thread: glibc answers from /proc/self/maps for the main
+   thread, which costs tens of microseconds. */
+uintptr_t rt_stack_floor(size_t *size) {
   static _Thread_local uintptr_t floor_;
+  static _Thread_local size_t size_;
   static _Thread_local bool known;
-  if (known) return floor_;
-  known = true;
-  pthread_attr_t attr;
-  void *addr;
-  size_t size;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-  if (pthread_attr_getstack(&attr, &addr, &size) == 0) floor_ = (uintptr_t)addr;
-  pthread_attr_destroy(&attr);
+  if (!known) {
+    known = true;
+    pthread_attr_t attr;
+    void *addr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      if (pthread_attr_getstack(&attr, &addr, &size_) == 0) floor_ = (uintptr_t)addr;
+      pthread_attr_destroy(&attr);
+    }
+  }
+  if (size) *size = size_;
   return floor_;
 }
 
@@ -139,7 +143,7 @@ static _Thread_local uint32_t invoke_nesting;
 
 static bool native_stack_low(void) {
   if (!invoke_nesting) return false; /* the first entry needs no check */
-  uintptr_t floor_ = stack_floor();
+  uintptr_t floor_ = rt_stack_floor(NULL);
   uintptr_t here = (uintptr_t)__builtin_frame_address(0);
   return floor_ && here - floor_ < RT_STACK_RESERVE;
 }
