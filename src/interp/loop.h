@@ -20,13 +20,15 @@
 #elif IP_FUEL
 #define CHECK(cost)                                                                            \
   do {                                                                                         \
-    fuel -= (int64_t)(cost);                                                                   \
-    if (UT_UNLIKELY((fuel < 0) |                                                               \
+    int64_t left_ = ex->fuel -= (int64_t)(cost);                                               \
+    if (UT_UNLIKELY((left_ < 0) |                                                              \
                     (atomic_load_explicit(intr, memory_order_relaxed) != 0)))                  \
       goto do_check;                                                                           \
   } while (0)
-#define SAVE_FUEL() (ex->fuel = fuel < 0 ? 0 : fuel)
-#define LOAD_FUEL() (fuel = ex->fuel)
+/* Fuel lives in ex->fuel, not a register: a guard-page fault leaves
+   through the signal handler, and what was charged must stay charged. */
+#define SAVE_FUEL() (ex->fuel = ex->fuel < 0 ? 0 : ex->fuel)
+#define LOAD_FUEL() ((void)0)
 #else
 #define CHECK(cost)                                                                            \
   do {                                                                                         \
@@ -82,9 +84,6 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   wb_func_t *callee;
   rt_slot_t *base;
   const uint32_t *next_ip = NULL;
-#if IP_FUEL && !defined(WB_NO_LIMIT_CHECKS)
-  int64_t fuel = ex->fuel; /* in a register; written back whenever we leave */
-#endif
 
   /* The entry frame: like a call from nowhere (ret_ip NULL). */
   callee = f;
@@ -474,7 +473,7 @@ static int IP_NAME(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
       goto do_trap;
     }
 #if IP_FUEL && !defined(WB_NO_LIMIT_CHECKS)
-    fuel = 0;
+    ex->fuel = 0;
     trap = WB_TRAP_OUT_OF_FUEL;
     goto do_trap;
 #else

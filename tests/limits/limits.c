@@ -524,6 +524,12 @@ static void test_bounds(void) {
     outcome_t o = TRAPS(c.store, b, "load8", A1(-1), WB_TRAP_MEMORY_OUT_OF_BOUNDS);
     if (o.trap) CHECK(wb_trap_frame_count(o.trap) >= 1);
     wb_trap_delete(o.trap);
+    /* A call ended by a guard-page fault is still charged its fuel
+       (tests/regress/aot-diff-1.wat: it used to be refunded). */
+    wb_store_fuel_set(c.store, 100);
+    wb_trap_delete(TRAPS(c.store, b, "load8", A1(-1), WB_TRAP_MEMORY_OUT_OF_BOUNDS).trap);
+    CHECK(wb_store_fuel_get(c.store) < 100);
+    wb_store_fuel_disable(c.store);
     CHECK_HEALTHY(&c, b);
   }
   ctx_close(&c);
