@@ -4,6 +4,15 @@
 # compiled module (warm), and compile alone, for generated modules of 1 KiB
 # to 1 MiB of code (bench/gen/genmod.c), in process (wbbench, node); and
 # whole-process start-up of a trivial and of the 1 MiB module (hyperfine).
+#
+# wasmbox-aot starts the same modules with `--engine aot` and a warm compile
+# cache ($BUILD/aot-cache-inst, filled by an untimed `wasmbox compile`):
+# what a cached artifact costs a process. `aot-load` is that start-up minus
+# wasmbox's (interpreter) start-up of the same module: both decode, validate,
+# lower, instantiate and run the empty _start, so the difference is finding
+# and loading the cached object (compiler identity, cache key, checksum of
+# the object, dlopen, binding). Its samples are wasmbox-aot's runs minus the
+# interpreter's median.
 
 INST_SIZES=(1KiB 10KiB 100KiB 1MiB)
 
@@ -14,17 +23,39 @@ bench_instantiation() {
     [ -z "$NODE" ] || node_inproc instantiate "$size" "$m/gen-$size.wasm" | record_lines
   done
   # Start-up: more runs than elsewhere, these are short.
-  local runs=$(( RUNS * 4 )) file label
+  local runs=$(( RUNS * 4 )) file label aot=1
+  local -x WASMBOX_CACHE=$BUILD/aot-cache-inst
+  rm -rf "$WASMBOX_CACHE"
   for label in trivial 1MiB; do
     file=$m/trivial.wasm
     [ "$label" = 1MiB ] && file=$m/gen-1MiB.wasm
     local cmds=(wasmbox "$WASMBOX run $file")
+    if [ "$aot" = 1 ] && "$WASMBOX" compile "$file" >/dev/null 2>&1; then
+      cmds+=(wasmbox-aot "$WASMBOX run --engine aot $file")
+    elif [ "$aot" = 1 ]; then
+      aot=0
+      absent wasmbox-aot "wasmbox compile $(basename "$file") failed"
+    fi
     [ "$label" = trivial ] && cmds=(native "$BUILD/empty" "${cmds[@]}")
     [ -z "$NODE" ] || cmds+=(node "$NODE --no-warnings $BENCH/peers/node-run.mjs $file")
     # wasm-interp without --run-all-exports: load, validate, instantiate.
     [ -z "$WASM_INTERP" ] || cmds+=(wasm-interp "$WASM_INTERP $file")
     hf instantiation startup "$label" "$runs" 3 "${cmds[@]}"
+    [ "$aot" = 0 ] || aot_load_cell "$label"
   done
+}
+
+# Records aot-load LABEL from the startup LABEL cells just recorded.
+aot_load_cell() {
+  jq -cs --arg p "$1" '
+    def median: sort | if length % 2 == 1 then .[(length - 1) / 2]
+                       else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    [.[] | select(.category == "instantiation" and .bench == "startup" and .param == $p)]
+    | (map(select(.engine == "wasmbox")) | last | .samples | median) as $base
+    | map(select(.engine == "wasmbox-aot")) | last
+    | {category, bench: "aot-load", param: $p, engine, unit,
+       samples: [.samples[] | . - $base | . * 1000 | round / 1000]}' "$RAW" >"$OUT/tmp/aot-load.json"
+  cat "$OUT/tmp/aot-load.json" >>"$RAW"
 }
 
 # Cold and warm instantiation by module size, log-log.

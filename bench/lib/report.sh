@@ -6,7 +6,7 @@
 # Sourced by bench/run (uses OUT, RAW, BENCH, ROOT, NAME, BASE, ...).
 
 # Columns in this order; engines not listed come after, alphabetically.
-ENGINE_ORDER='["native","native-clang","wasmbox","node","wasm-interp"]'
+ENGINE_ORDER='["native","native-clang","wasmbox","wasmbox-aot","node","wasm-interp"]'
 
 # jq helpers shared by every filter below.
 JQ_LIB='
@@ -126,7 +126,7 @@ chart_data() {
 GP_COMMON='set terminal svg size 760,400 dynamic font "sans,11" background "white"
 set grid ytics; set key top left; set border 3; set xtics nomirror; set ytics nomirror
 # One colour per engine in every chart.
-c_clang="#8c6bb1"; c_wasmbox="#1f77b4"; c_node="#2ca02c"; c_interp="#ff7f0e"'
+c_clang="#8c6bb1"; c_wasmbox="#1f77b4"; c_aot="#17becf"; c_node="#2ca02c"; c_interp="#ff7f0e"'
 
 # Draws each category's charts: chart_CATEGORY, when the category file
 # defines one, writes $OUT/CATEGORY.svg (data files go to $OUT/tmp).

@@ -48,7 +48,7 @@ typedef struct aot_module {
 /* Compiler and cache configuration shared by compile.c and cache.c. */
 typedef struct aot_cc {
   char path[512];     /* the compiler command */
-  char version[256];  /* first line of `cc --version` */
+  char version[256];  /* identity of the compiler binary (see compile.c) */
 } aot_cc_t;
 
 /* Finds the C compiler ($WASMBOX_CC, clang-19, gcc); NULL if none. Cached. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
-** The compile cache. Key: SHA-256 of the module bytes, the compiler (path
-** and first line of --version), its flags, the wasmbox version, the ABI
+** The compile cache. Key: SHA-256 of the module bytes, the compiler (its
+** resolved path, size, modification time and inode), its flags, the wasmbox version, the ABI
 ** and translator versions and the prelude text. Two levels:
 **
 **  - in memory: loaded artifacts, shared by modules with the same key and

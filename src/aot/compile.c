@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -88,18 +89,26 @@ static aot_cc_t cc_found;
 static bool cc_ok;
 static pthread_once_t cc_once = PTHREAD_ONCE_INIT;
 
+/* The compiler's identity for the cache key: the binary it resolves to and
+   that file's size, modification time and inode. A new compiler version
+   replaces the file, so this changes with it; and unlike running
+   `cc --version` (about 20 ms for clang) it costs one stat, which keeps
+   loading a cached artifact cheap. */
+static bool cc_identity(const char *path, char *out, size_t n) {
+  char real[PATH_MAX];
+  struct stat st;
+  if (!realpath(path, real) || stat(real, &st) != 0) return false;
+  snprintf(out, n, "%.180s size=%lld mtime=%lld.%09ld ino=%llu", real, (long long)st.st_size,
+           (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+  return true;
+}
+
 static void cc_probe(void) {
   const char *env = getenv("WASMBOX_CC");
   const char *cands[] = {env && *env ? env : NULL, "clang-19", "gcc", "cc"};
   for (size_t i = 0; i < UT_COUNTOF(cands) && !cc_ok; i++)
-    if (cands[i] && find_program(cands[i], cc_found.path, sizeof cc_found.path)) {
-      char out[1024];
-      char *argv[] = {cc_found.path, "--version", NULL};
-      if (run_capture(argv, out, sizeof out) != 0) continue;
-      out[strcspn(out, "\n")] = 0;
-      snprintf(cc_found.version, sizeof cc_found.version, "%.200s", out);
-      cc_ok = true;
-    }
+    if (cands[i] && find_program(cands[i], cc_found.path, sizeof cc_found.path))
+      cc_ok = cc_identity(cc_found.path, cc_found.version, sizeof cc_found.version);
 }
 
 const aot_cc_t *aot_cc_find(void) {
