@@ -223,6 +223,22 @@ expect bad-timeout 1 '' '--timeout needs a duration' -- \
 expect bad-max-memory 1 '' '--max-memory needs a size' -- \
   "$WASMBOX" run --max-memory lots "$TMP/limits.wasm" --invoke grow
 
+# {====================== engines ======================}
+# The AOT tier, with a private cache: compile, then run from the cache; auto
+# (interpreter first, AOT once ready) gives the same results.
+export WASMBOX_CACHE=$TMP/aot-cache
+expect compile 0 '' '' -- "$WASMBOX" compile "$FIB"
+expect compile-out 0 '' '' -- "$WASMBOX" compile "$FIB" -o "$TMP/fib.so"
+expect compile-out-file 0 '' '' -- test -s "$TMP/fib.so"
+expect aot-fib 0 6765 '' -- "$WASMBOX" run --engine aot "$FIB" --invoke fib 20
+expect auto-fib 0 6765 '' -- "$WASMBOX" run --engine auto "$FIB" --invoke fib 20
+expect aot-trap 134 '' 'trap: integer divide by zero' -- \
+  "$WASMBOX" run --engine aot "$EX/trap.wasm" --invoke divzero
+expect aot-timeout 134 '' 'trap: interrupt: deadline exceeded' -- \
+  "$WASMBOX" run --engine aot --timeout 50ms "$TMP/limits.wasm" --invoke spin
+expect bad-engine 1 '' 'engine' -- "$WASMBOX" run --engine jit "$FIB" --invoke fib 20
+unset WASMBOX_CACHE
+
 # {====================== validate ======================}
 expect validate-ok 0 '' '' -- "$WASMBOX" validate "$FIB"
 expect validate-malformed 1 '' 'at byte offset 0x' -- "$WASMBOX" validate "$TMP/malformed.wasm"
