@@ -428,6 +428,23 @@ typedef struct wb_template wb_template_t;
 wb_error_t *wb_template_new(wb_linker_t *linker, const wb_module_t *module,
                             const char *init_export, wb_template_t **out,
                             wb_trap_t **trap);
+/* A step that prepares a fresh instance before it is frozen (see
+   wb_template_derive). It may call the instance's exports and set limits
+   on store (both borrowed). Returns NULL, an owned error, or NULL with an
+   owned *trap. */
+typedef wb_error_t *(*wb_template_setup_t)(void *env, wb_store_t *store,
+                                           wb_instance_t *instance,
+                                           wb_trap_t **trap);
+
+/* Makes a template from another: instantiates base in a private store,
+   runs setup (NULL for none) and freezes the result, so instances of the
+   new template start where setup left off, e.g. a language runtime with
+   one program loaded. Memory is an image of its own; base may be deleted
+   only after the new template. Return states as wb_template_new; a setup
+   that leaves the instance poisoned is an error. */
+wb_error_t *wb_template_derive(wb_template_t *base, wb_template_setup_t setup,
+                               void *env, wb_template_t **out,
+                               wb_trap_t **trap);
 /* Frees a template; pools and instances made from it must be gone. */
 void wb_template_delete(wb_template_t *tmpl);
 /* Bytes of memory 0 in the image (0 without memory). */

@@ -14,7 +14,14 @@ PACKAGES=(
   libssl-dev                       # SHA-256 (AOT compile cache)
   hyperfine gnuplot-nox            # benchmarks and their charts
   jq                               # benchmark results (bench/run)
+  libmicrohttpd-dev                # HTTP server (wasmbox serve)
+  curl wrk                         # daemon tests and benchmarks
 )
+# npm fetches the QuickJS sources (guest/js) and benchmark peers; Debian's
+# nodejs/npm only when no node with npm is present already.
+if ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

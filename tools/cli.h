@@ -48,4 +48,9 @@ void cli_limits_config(const cli_limits_t *l, wb_config_t *config);
 /* Applies the store part (memory, deadline, fuel) to store. */
 void cli_limits_store(const cli_limits_t *l, wb_store_t *store);
 
+/* `wasmbox js HANDLER.js ...` (tools/cli_js.c) and `wasmbox serve DIR ...`
+   (tools/cli_serve.c): argv[0] is the command name. Return the exit status. */
+int cli_js(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+
 #endif

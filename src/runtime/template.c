@@ -148,6 +148,41 @@ wb_error_t *wb_template_new(wb_linker_t *linker, const wb_module_t *module,
   return NULL;
 }
 
+/* The derived template starts as an instance of base in its own store. */
+static wb_error_t *derive_start(wb_template_t *t, wb_template_t *base) {
+  t->engine = base->engine;
+  t->module = base->module;
+  t->m = base->m;
+  t->memfd = -1;
+  t->ran_start = base->ran_start;
+  if (base->init_name) t->init_name = ut_strndup(base->init_name, strlen(base->init_name));
+  t->imports = ut_calloc(t->m->nimports + 1, sizeof *t->imports);
+  memcpy(t->imports, base->imports, sizeof *t->imports * t->m->nimports);
+  t->store = wb_store_new(t->engine);
+  if (!t->store) return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "cannot make a store");
+  return wb_template_instantiate(base, t->store, &t->inst);
+}
+
+wb_error_t *wb_template_derive(wb_template_t *base, wb_template_setup_t setup, void *env,
+                               wb_template_t **out, wb_trap_t **trap) {
+  *out = NULL;
+  *trap = NULL;
+  wb_template_t *t = ut_calloc(1, sizeof *t);
+  wb_error_t *err = derive_start(t, base);
+  if (!err && setup) err = setup(env, t->store, t->inst, trap);
+  /* A setup that trapped half-way must not become anyone's starting point. */
+  if (!err && !*trap && t->inst->poisoned)
+    err = ut_error_new(WB_ERROR_USAGE, SIZE_MAX, "template setup left the instance trapped");
+  if (!err && !*trap) wb_store_deadline_set(t->store, 0);
+  if (!err && !*trap) err = freeze_memory(t);
+  if (err || *trap) {
+    wb_template_delete(t);
+    return err;
+  }
+  *out = t;
+  return NULL;
+}
+
 void wb_template_delete(wb_template_t *tmpl) {
   if (!tmpl) return;
   if (tmpl->memfd >= 0) close(tmpl->memfd);

@@ -256,6 +256,67 @@ static void test_template_errors(void) {
   wb_store_delete(host);
 }
 
+/* wb_template_derive: setup calls export name with arg (see derive_setup). */
+typedef struct derive_step {
+  const char *name;
+  int32_t arg;
+} derive_step_t;
+
+static wb_error_t *derive_setup(void *env, wb_store_t *store, wb_instance_t *inst,
+                                wb_trap_t **trap) {
+  const derive_step_t *step = env;
+  wb_store_deadline_set(store, 50 * 1000 * 1000);
+  wb_extern_t x;
+  if (!wb_instance_export_get(inst, step->name, strlen(step->name), &x)) abort();
+  wb_val_t a = {.kind = WB_I32, .of.i32 = step->arg};
+  return wb_func_call(store, x.of.func, &a, 1, NULL, 0, trap);
+}
+
+/* The derived template starts where setup left off, and resets go back
+   there, not to the base. */
+static void check_derived(wb_store_t *s, wb_instance_t *inst) {
+  int code;
+  CHECK_EQ(call(s, inst, "read", 0, 0, &code), 3 * 1000);
+  CHECK_EQ(call(s, inst, "pages", 0, 0, &code), 5);
+  CHECK_EQ(call(s, inst, "slot1", 0, 0, &code), 0);
+  call(s, inst, "init_ok", 0, 0, &code); /* the segment stays dropped */
+  CHECK_EQ(code, WB_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+static void test_template_derive(void) {
+  wb_store_t *host = wb_store_new(engine);
+  wb_template_t *base = make_template(host), *t = NULL;
+  wb_trap_t *trap = NULL;
+  derive_step_t step = {"dirty", 1000};
+  CHECK(wb_template_derive(base, derive_setup, &step, &t, &trap) == NULL && !trap && t);
+  CHECK_EQ(wb_template_memory_size(t), 5 * 65536);
+  wb_pool_t *pool = wb_pool_new(t, NULL);
+  for (int round = 0; round < 2; round++) {
+    wb_pooled_t *p;
+    CHECK(wb_pool_acquire(pool, 0, &p) == NULL);
+    check_derived(wb_pooled_store(p), wb_pooled_instance(p));
+    int code;
+    call(wb_pooled_store(p), wb_pooled_instance(p), "dirty", 1, 9, &code);
+    wb_pool_release(pool, p);
+  }
+  wb_pool_delete(pool);
+  wb_store_t *s = wb_store_new(engine);
+  wb_instance_t *b;
+  CHECK(wb_template_instantiate(base, s, &b) == NULL);
+  check_pristine(s, b); /* the base is untouched */
+  wb_store_delete(s);
+  wb_template_delete(t);
+  derive_step_t bad[] = {{"trap", 1}, {"spin", 1}};
+  for (int i = 0; i < 2; i++) {
+    t = NULL;
+    CHECK(wb_template_derive(base, derive_setup, &bad[i], &t, &trap) == NULL && trap && !t);
+    if (trap) CHECK_EQ(wb_trap_code(trap), i ? WB_TRAP_INTERRUPT : WB_TRAP_UNREACHABLE);
+    wb_trap_delete(trap);
+  }
+  wb_template_delete(base);
+  wb_store_delete(host);
+}
+
 static void setup(void) {
   engine = wb_engine_new(NULL);
   load_module();
@@ -267,4 +328,4 @@ static void teardown(void) {
 }
 
 TEST_MAIN("unit_pool", setup, test_template_instances, test_pool_reset, test_pool_threads,
-          test_template_errors, teardown)
+          test_template_errors, test_template_derive, teardown)
