@@ -74,10 +74,11 @@ wb_error_t *rt_memory_map_image(wb_memory_t *mem, int fd, uint32_t pages, uint32
   return NULL;
 }
 
-/* Drops the private copies (the image shows through again) and gives back
-   what grew past the image. madvise only visits page tables that exist, so
-   the cost follows what the call touched, not the memory size. */
-int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages) {
+/* Reverts the image part: copies back the pages the guest wrote, keeping
+   them mapped, or, where the kernel cannot list them, drops the private
+   copies so the image shows through again (runtime/reset.c). Then gives
+   back what grew past the image. */
+int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages, const uint8_t *image) {
   if (mem->pages > pages) {
     uint8_t *from = mem->base + pages_bytes(pages);
     size_t n = pages_bytes(mem->pages - pages);
@@ -85,7 +86,7 @@ int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages) {
   } else if (mem->pages < pages) {
     return -1; /* memories never shrink: this is not our image */
   }
-  if (pages && madvise(mem->base, pages_bytes(pages), MADV_DONTNEED) != 0) return -1;
+  if (pages && rt_reset_pages(mem->base, image, pages_bytes(pages)) != 0) return -1;
   mem->pages = pages;
   return 0;
 }

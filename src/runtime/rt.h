@@ -195,8 +195,12 @@ wb_error_t *rt_memory_init(wb_memory_t *mem, uint32_t min, uint32_t max, bool ha
 wb_error_t *rt_memory_map_image(wb_memory_t *mem, int fd, uint32_t pages, uint32_t max,
                                 bool has_max);
 /* Reverts a memory made by rt_memory_map_image to its image of `pages`
-   pages; 0, or -1 if the kernel refused (the memory is then untrustworthy). */
-int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages);
+   pages (image: a read-only view of the same memfd); 0, or -1 if the
+   kernel refused (the memory is then untrustworthy). */
+int rt_memory_reset_image(wb_memory_t *mem, uint32_t pages, const uint8_t *image);
+/* Makes the len bytes at base (a private mapping of image) equal to image
+   again (runtime/reset.c). 0, or -1 if the kernel refused. */
+int rt_reset_pages(uint8_t *base, const uint8_t *image, size_t len);
 /* Unmaps the reservation. */
 void rt_memory_release(wb_memory_t *mem);
 /* Grows by delta pages: the old size in pages, or -1 if refused. */

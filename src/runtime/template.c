@@ -71,6 +71,11 @@ static wb_error_t *freeze_memory(wb_template_t *t) {
   }
   t->memfd = fd;
   t->image_pages = mem->pages;
+  /* A read-only view of the image: resets copy written pages back from it. */
+  if (bytes) {
+    void *view = mmap(NULL, bytes, PROT_READ, MAP_SHARED, fd, 0);
+    t->image = view == MAP_FAILED ? NULL : view;
+  }
   return NULL;
 }
 
@@ -185,6 +190,7 @@ wb_error_t *wb_template_derive(wb_template_t *base, wb_template_setup_t setup, v
 
 void wb_template_delete(wb_template_t *tmpl) {
   if (!tmpl) return;
+  if (tmpl->image) munmap((void *)tmpl->image, (size_t)tmpl->image_pages * RT_PAGE_SIZE);
   if (tmpl->memfd >= 0) close(tmpl->memfd);
   if (tmpl->store) wb_store_delete(tmpl->store);
   free(tmpl->imports);
@@ -294,7 +300,7 @@ wb_error_t *wb_template_instantiate(wb_template_t *tmpl, wb_store_t *store, wb_i
 
 int rt_template_reset(const wb_template_t *tmpl, wb_instance_t *inst) {
   const wm_module_t *m = tmpl->m;
-  if (m->nmems && rt_memory_reset_image(inst->mems[0], tmpl->image_pages) != 0) return -1;
+  if (m->nmems && rt_memory_reset_image(inst->mems[0], tmpl->image_pages, tmpl->image) != 0) return -1;
   for (uint32_t i = 0; i < m->ntables; i++) restore_table(tmpl, inst, i);
   for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
     if (inst->globals[i]->mut) restore_global(tmpl, inst, i);

@@ -24,6 +24,7 @@ struct wb_template {
   /* Memory 0 image: a memfd holding image_pages pages (holes read as 0). */
   int memfd;
   uint32_t image_pages;
+  const uint8_t *image; /* read-only shared view of the memfd, or NULL */
 };
 
 /* Resets an instance made by wb_template_instantiate to the template's state:
