@@ -48,6 +48,14 @@ void cli_limits_config(const cli_limits_t *l, wb_config_t *config);
 /* Applies the store part (memory, deadline, fuel) to store. */
 void cli_limits_store(const cli_limits_t *l, wb_store_t *store);
 
+/* Prints a library error on one line as "wasmbox: CMD: WHERE: message (at
+   byte offset 0x...)" (cmd may be NULL): a multi-line message (a link
+   error lists every import that failed) has its lines joined with "; ". */
+void cli_report_error(const char *cmd, const char *where, const wb_error_t *err);
+/* Reads a whole file into a malloc'ed buffer the caller frees. NULL (errno
+   set) on failure; an empty file gives a non-NULL buffer of length 0. */
+uint8_t *cli_read_file(const char *path, size_t *len);
+
 /* `wasmbox js HANDLER.js ...` (tools/cli_js.c) and `wasmbox serve DIR ...`
    (tools/cli_serve.c): argv[0] is the command name. Return the exit status. */
 int cli_js(int argc, char **argv);

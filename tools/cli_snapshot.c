@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cli_snapshot.h"
 #include "wasmbox.h"
 #include "wasmbox_wasi.h"
@@ -27,20 +28,6 @@ static const char snap_usage[] = "usage: wasmbox snapshot IN.wasm [--init NAME] 
 typedef struct snap_opts {
   const char *in, *out, *init;
 } snap_opts_t;
-
-/* Prints "wasmbox: snapshot: WHERE: MESSAGE" on one line. */
-static void snap_error(const char *where, const wb_error_t *err) {
-  fprintf(stderr, "wasmbox: snapshot: %s: ", where);
-  for (const char *m = wb_error_message(err); *m; m++) {
-    if (*m != '\n')
-      fputc(*m, stderr);
-    else if (m[1] != '\0')
-      fputs("; ", stderr);
-  }
-  size_t off = wb_error_offset(err);
-  if (off != SIZE_MAX) fprintf(stderr, " (at byte offset 0x%zx)", off);
-  fputc('\n', stderr);
-}
 
 /* Prints a trap of init as `wasmbox run` does; returns the exit status. */
 static int snap_trap(const wb_trap_t *trap) {
@@ -97,35 +84,6 @@ static int snap_parse(int argc, char **argv, snap_opts_t *o) {
   return -1;
 }
 
-/* Reads a whole file into a malloc'ed buffer; NULL (errno set) on failure. */
-static uint8_t *snap_read(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  uint8_t *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 65536;
-      uint8_t *nb = realloc(buf, cap);
-      if (!nb) break;
-      buf = nb;
-    }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-  }
-  bool ok = !ferror(f) && n < cap;
-  int e = errno;
-  fclose(f);
-  if (!ok) {
-    free(buf);
-    errno = e ? e : EIO;
-    return NULL;
-  }
-  *len = n;
-  return buf;
-}
-
 /* Writes bytes to path; false (and nothing left behind) on failure. */
 static bool snap_write(const char *path, const uint8_t *bytes, size_t len) {
   FILE *f = fopen(path, "wb");
@@ -161,7 +119,7 @@ static int snap_module(const snap_opts_t *o, wb_engine_t *engine, const wb_modul
   size_t len = 0;
   if (!err && !trap) err = wb_template_snapshot(tmpl, &out, &len);
   if (err) {
-    snap_error(o->in, err);
+    cli_report_error("snapshot", o->in, err);
     rc = SNAP_EXIT_ERROR;
   } else if (trap) {
     rc = snap_trap(trap);
@@ -184,7 +142,7 @@ int cli_snapshot(int argc, char **argv) {
   int rc = snap_parse(argc, argv, &o);
   if (rc >= 0) return rc;
   size_t len = 0;
-  uint8_t *bytes = snap_read(o.in, &len);
+  uint8_t *bytes = cli_read_file(o.in, &len);
   if (!bytes) {
     fprintf(stderr, "wasmbox: snapshot: %s: %s\n", o.in, strerror(errno));
     return SNAP_EXIT_ERROR;
@@ -193,7 +151,7 @@ int cli_snapshot(int argc, char **argv) {
   wb_module_t *module = NULL;
   wb_error_t *err = wb_module_new(engine, bytes, len, &module);
   if (err) {
-    snap_error(o.in, err);
+    cli_report_error("snapshot", o.in, err);
     wb_error_delete(err);
     rc = SNAP_EXIT_ERROR;
   } else {

@@ -247,56 +247,9 @@ static int parse_command_args(int argc, char **argv, cli_opts_t *o) {
 
 /* {====================== Loading ======================} */
 
-/* Prints a library error as "wasmbox: WHERE: message (at byte offset ...)"
-   on one line: a multi-line message (a link error lists every import that
-   failed) has its lines joined with "; ". */
-static void report_error(const char *where, const wb_error_t *err) {
-  fprintf(stderr, "wasmbox: %s: ", where);
-  for (const char *m = wb_error_message(err); *m; m++) {
-    if (*m != '\n')
-      fputc(*m, stderr);
-    else if (m[1] != '\0')
-      fputs("; ", stderr);
-  }
-  size_t off = wb_error_offset(err);
-  if (off != SIZE_MAX) fprintf(stderr, " (at byte offset 0x%zx)", off);
-  fputc('\n', stderr);
-}
-
-/* Reads a whole file into a malloc'd buffer. Returns NULL (with errno set)
-   on failure; an empty file gives a non-NULL buffer of length 0. */
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
-  errno = 0;
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break; /* end of file or an error, told apart below */
-    uint8_t *bigger = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-    if (!bigger) {
-      free(buf);
-      buf = NULL;
-      errno = ENOMEM;
-    }
-    buf = bigger;
-    cap *= 2;
-  }
-  if (buf && ferror(f)) { /* e.g. EISDIR: keep fread's errno if it set one */
-    int e = errno ? errno : EIO;
-    free(buf);
-    buf = NULL;
-    errno = e;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 /* Reads path into *bytes; prints the error and returns false on failure. */
 static bool load_bytes(const char *path, uint8_t **bytes, size_t *len) {
-  *bytes = read_file(path, len);
+  *bytes = cli_read_file(path, len);
   if (*bytes == NULL) {
     fprintf(stderr, "wasmbox: %s: %s\n", path, strerror(errno));
     return false;
@@ -314,7 +267,7 @@ static int cmd_validate(const cli_opts_t *o) {
   wb_error_t *err = wb_module_validate(engine, bytes, len);
   int rc = 0;
   if (err) {
-    report_error(o->file, err);
+    cli_report_error(NULL, o->file, err);
     wb_error_delete(err);
     rc = 1;
   }
@@ -433,7 +386,7 @@ static int call_export(wb_store_t *store, wb_instance_t *inst, const char *name,
   wb_error_t *err = wb_func_call(store, ext.of.func, args, nargs, res, nres, &trap);
   int rc = -1;
   if (err) {
-    report_error(name, err);
+    cli_report_error(NULL, name, err);
     wb_error_delete(err);
     rc = 1;
   } else if (trap) {
@@ -529,7 +482,7 @@ static wb_wasi_t *setup_wasi(const cli_opts_t *o, bool argv_from_vals, wb_store_
     wb_error_t *err = wb_wasi_config_preopen_dir(cfg, host, guest, o->dirs[i].read_only);
     free(host);
     if (err) {
-      report_error(o->dirs[i].read_only ? "--dir-ro" : "--dir", err);
+      cli_report_error(NULL, o->dirs[i].read_only ? "--dir-ro" : "--dir", err);
       wb_error_delete(err);
       wb_wasi_config_delete(cfg);
       return NULL;
@@ -539,7 +492,7 @@ static wb_wasi_t *setup_wasi(const cli_opts_t *o, bool argv_from_vals, wb_store_
   wb_error_t *err = wb_wasi_new(store, cfg, &wasi);
   if (!err) err = wb_wasi_link(wasi, linker);
   if (err) {
-    report_error("wasi", err);
+    cli_report_error(NULL, "wasi", err);
     wb_error_delete(err);
     wb_wasi_delete(wasi);
     return NULL;
@@ -564,7 +517,7 @@ static int instantiate_and_call(const cli_opts_t *o, wb_engine_t *engine,
   wb_trap_t *trap = NULL;
   wb_error_t *err = rc < 0 ? wb_linker_instantiate(linker, module, &inst, &trap) : NULL;
   if (err) {
-    report_error(o->file, err);
+    cli_report_error(NULL, o->file, err);
     wb_error_delete(err);
     rc = 1;
   } else if (trap) {
@@ -592,7 +545,7 @@ static int cmd_run(const cli_opts_t *o) {
   wb_error_t *err = wb_module_new(engine, bytes, len, &module);
   int rc = 1;
   if (err) {
-    report_error(o->file, err);
+    cli_report_error(NULL, o->file, err);
     wb_error_delete(err);
   } else {
     run_plan_t plan = {.args = xcalloc(o->nvals, sizeof(wb_val_t))};
@@ -633,7 +586,7 @@ static int cmd_compile(int argc, char **argv) {
   wb_error_t *err = wb_module_new(engine, bytes, len, &module);
   if (!err && out) err = wb_module_aot_write(module, out);
   if (err) {
-    report_error(in, err);
+    cli_report_error(NULL, in, err);
     wb_error_delete(err);
   }
   wb_module_delete(module);

@@ -24,35 +24,8 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 
-# expect NAME RC STDOUT STDERR_SUBSTRING -- COMMAND...
-#   Runs COMMAND and checks its exit status is RC, its stdout is exactly
-#   STDOUT (unless STDOUT is '*') and its stderr contains STDERR_SUBSTRING
-#   (unless it is '*'; '' demands an empty stderr).
-expect() {
-  local name=$1 want_rc=$2 want_out=$3 want_err=$4
-  shift 5
-  local out err rc
-  out=$("$@" 2>"$TMP/stderr")
-  rc=$?
-  err=$(cat "$TMP/stderr")
-  local why=""
-  if [ "$rc" -ne "$want_rc" ]; then
-    why="exit status $rc, expected $want_rc"
-  elif [ "$want_out" != '*' ] && [ "$out" != "$want_out" ]; then
-    why="stdout '$out', expected '$want_out'"
-  elif [ -z "$want_err" ] && [ -n "$err" ]; then
-    why="unexpected stderr"
-  elif [ "$want_err" != '*' ] && [[ "$err" != *"$want_err"* ]]; then
-    why="stderr does not contain '$want_err'"
-  fi
-  if [ -z "$why" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name: $why"
-    [ -n "$err" ] && printf '  stderr: %s\n' "${err//$'\n'/$'\n'  stderr: }"
-  fi
-}
+# shellcheck source=../lib/expect.sh
+. "$(dirname "$0")/../lib/expect.sh"
 
 # wat NAME TEXT: assembles TEXT into $TMP/NAME.wasm.
 wat() {
