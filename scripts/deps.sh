@@ -16,6 +16,7 @@ PACKAGES=(
   jq                               # benchmark results (bench/run)
   libmicrohttpd-dev                # HTTP server (wasmbox serve)
   curl wrk                         # daemon tests and benchmarks
+  patch                            # our patch to the QuickJS sources (guest/js)
 )
 # npm fetches the QuickJS sources (guest/js) and benchmark peers; Debian's
 # nodejs/npm only when no node with npm is present already.

@@ -5,6 +5,7 @@
 **   wasmbox validate FILE.wasm
 **   wasmbox run [OPTIONS] FILE.wasm [--] [ARGS...]
 **   wasmbox snapshot IN.wasm [--init NAME] -o OUT.wasm   (cli_snapshot.c)
+**   wasmbox js HANDLER.js [OPTIONS]                      (cli_js.c)
 **
 ** `run` gives WASI (wasi_snapshot_preview1) to modules that import it,
 ** with nothing granted but stdio unless options say so (--dir, --dir-ro,
@@ -73,6 +74,9 @@ static const char usage_text[] =
     "  snapshot IN.wasm [--init NAME] -o OUT.wasm\n"
     "                                      pre-initialise a module (Wizer's\n"
     "                                      format)\n"
+    "  js HANDLER.js [OPTIONS]             run a JavaScript handler (export\n"
+    "                                      default { fetch(request, env) })\n"
+    "                                      on one request; wasmbox js --help\n"
     "\n"
     "options:\n"
     "  --invoke NAME, --invoke=NAME  export to call; ARGS are parsed by its\n"

@@ -121,6 +121,7 @@ static const struct command {
   {"trap", "TRAPS.wasm", "trap latency, cleanup, call after trap", bh_cmd_trap},
   {"limits", "LIMITS.wasm", "deadline and interrupt latency", bh_cmd_limits},
   {"pool", "", "templates and instance pools", bh_cmd_pool},
+    {"js", "[aot|interp]", "JavaScript functions: deploy, requests, idle memory", bh_cmd_js},
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

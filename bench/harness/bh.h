@@ -81,5 +81,6 @@ BH_CMD int bh_cmd_grow(int argc, char **argv);
 BH_CMD int bh_cmd_trap(int argc, char **argv);
 BH_CMD int bh_cmd_limits(int argc, char **argv);
 BH_CMD int bh_cmd_pool(int argc, char **argv);
+BH_CMD int bh_cmd_js(int argc, char **argv);
 
 #endif
