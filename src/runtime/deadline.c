@@ -3,8 +3,11 @@
 ** Deadlines: one watchdog thread per process sleeps until the earliest armed
 ** deadline and then raises the interrupt flag of the store it belongs to.
 ** The guest sees the flag at its next check (function entry or loop
-** back-edge), so a call never needs a clock read on its hot path: arming
-** costs one lock and a condition signal per top-level call.
+** back-edge), so a call never needs a clock read on its hot path. Arming
+** costs one lock; the watchdog is woken only when the new deadline is
+** earlier than the time it already sleeps until, which for calls with
+** equal timeouts is almost never: a deadline disarmed early just makes the
+** watchdog wake once for nothing.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@ static pthread_cond_t dl_cond;
 static pthread_once_t dl_once = PTHREAD_ONCE_INIT;
 static slot_t *dl_slots;
 static uint32_t dl_n, dl_cap;
+static uint64_t dl_wake = UINT64_MAX; /* when the watchdog wakes up next */
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -49,6 +53,7 @@ static void *watchdog(void *arg) {
   pthread_mutex_lock(&dl_lock);
   for (;;) {
     uint64_t next = fire_due(now_ns());
+    dl_wake = next;
     if (next == UINT64_MAX) {
       pthread_cond_wait(&dl_cond, &dl_lock);
       continue;
@@ -87,7 +92,10 @@ uint32_t rt_deadline_arm(_Atomic uint32_t *flag, uint64_t timeout_ns) {
   }
   dl_slots[i].at = at;
   dl_slots[i].flag = flag;
-  pthread_cond_signal(&dl_cond);
+  if (at < dl_wake) {
+    dl_wake = at;
+    pthread_cond_signal(&dl_cond);
+  }
   pthread_mutex_unlock(&dl_lock);
   return i;
 }
