@@ -6,6 +6,7 @@
 **   wasmbox run [OPTIONS] FILE.wasm [--] [ARGS...]
 **   wasmbox snapshot IN.wasm [--init NAME] -o OUT.wasm   (cli_snapshot.c)
 **   wasmbox js HANDLER.js [OPTIONS]                      (cli_js.c)
+**   wasmbox serve DIR [OPTIONS]                          (cli_serve.c)
 **
 ** `run` gives WASI (wasi_snapshot_preview1) to modules that import it,
 ** with nothing granted but stdio unless options say so (--dir, --dir-ro,
@@ -77,6 +78,11 @@ static const char usage_text[] =
     "  js HANDLER.js [OPTIONS]             run a JavaScript handler (export\n"
     "                                      default { fetch(request, env) })\n"
     "                                      on one request; wasmbox js --help\n"
+    "  serve DIR [--listen ADDR:PORT] [--workers N] [--admin-token T]\n"
+    "                                      serve DIR/NAME.js and DIR/NAME.wasm\n"
+    "                                      over HTTP at /NAME (plus /metrics,\n"
+    "                                      /healthz, /_admin/); see\n"
+    "                                      `wasmbox serve --help`\n"
     "\n"
     "options:\n"
     "  --invoke NAME, --invoke=NAME  export to call; ARGS are parsed by its\n"
