@@ -7,12 +7,10 @@
 #
 # wasmbox-aot starts the same modules with `--engine aot` and a warm compile
 # cache ($BUILD/aot-cache-inst, filled by an untimed `wasmbox compile`):
-# what a cached artifact costs a process. `aot-load` is that start-up minus
-# wasmbox's (interpreter) start-up of the same module: both decode, validate,
-# lower, instantiate and run the empty _start, so the difference is finding
-# and loading the cached object (compiler identity, cache key, checksum of
-# the object, dlopen, binding). Its samples are wasmbox-aot's runs minus the
-# interpreter's median.
+# what a cached artifact costs a process. `aot-load` times just that part
+# in process (wbbench instantiate --aot-load: finding and loading the
+# cached object, i.e. cache key, checksum of the object, dlopen), each
+# sample in a fresh child process.
 
 INST_SIZES=(1KiB 10KiB 100KiB 1MiB)
 
@@ -41,21 +39,8 @@ bench_instantiation() {
     # wasm-interp without --run-all-exports: load, validate, instantiate.
     [ -z "$WASM_INTERP" ] || cmds+=(wasm-interp "$WASM_INTERP $file")
     hf instantiation startup "$label" "$runs" 3 "${cmds[@]}"
-    [ "$aot" = 0 ] || aot_load_cell "$label"
+    [ "$aot" = 0 ] || wbbench instantiate "$label" "$file" --aot-load | record_lines
   done
-}
-
-# Records aot-load LABEL from the startup LABEL cells just recorded.
-aot_load_cell() {
-  jq -cs --arg p "$1" '
-    def median: sort | if length % 2 == 1 then .[(length - 1) / 2]
-                       else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-    [.[] | select(.category == "instantiation" and .bench == "startup" and .param == $p)]
-    | (map(select(.engine == "wasmbox")) | last | .samples | median) as $base
-    | map(select(.engine == "wasmbox-aot")) | last
-    | {category, bench: "aot-load", param: $p, engine, unit,
-       samples: [.samples[] | . - $base | . * 1000 | round / 1000]}' "$RAW" >"$OUT/tmp/aot-load.json"
-  cat "$OUT/tmp/aot-load.json" >>"$RAW"
 }
 
 # Cold and warm instantiation by module size, log-log.

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define AOT_ABI_VERSION 1u
+#define AOT_ABI_VERSION 2u
 
 typedef struct aot_ctx aot_ctx;
 
@@ -48,13 +48,15 @@ typedef struct aot_rt {
 /* One per instance; every generated function receives it. */
 struct aot_ctx {
   uint8_t *mem;                 /* base of memory 0 (stable), or NULL */
+  /* Limit checks (function entry, loop header) take the slow path, rt->check,
+     when *check != 0 (read atomically): it is the store's interrupt flag, or
+     a constant 1 while fuel is on. Set at each entry into the instance, as
+     is stack_limit, the lowest native stack address its code may use. */
+  const uint32_t *check;
+  uintptr_t stack_limit;
   const uint32_t *mem_pages;    /* current size of memory 0 in pages */
   uint64_t **globals;           /* the value cell of each global */
   void **funcs;                 /* function objects by index (ref.func) */
-  const uint32_t *interrupt;    /* non-zero: stop (read atomically) */
-  const bool *fuel_on;
-  int64_t *fuel;
-  const uintptr_t *stack_limit; /* lowest native stack address allowed */
   const aot_rt *rt;
   void *inst;                   /* the runtime's instance */
 };
@@ -65,8 +67,14 @@ typedef void (*aot_thunk_t)(aot_ctx *c, uint64_t *sp);
 /* What a compiled shared object exports as `wasmbox_aot_module`. */
 typedef struct aot_desc {
   uint32_t abi_version;
-  uint32_t nfuncs; /* defined functions; thunks[i] is function nimports + i */
-  const aot_thunk_t *thunks;
+  uint32_t nfuncs; /* defined functions (function nimports + i is i) */
+  uint8_t key[32]; /* the cache key it was compiled for, checked at load */
+  /* Stores in out[i] (nfuncs entries, zeroed by the caller) the thunk of
+     each function that can be entered from outside the module's own code:
+     exports, the start function and every function a table or ref.func can
+     hold. The others are only called directly and get none. Code rather
+     than a table of pointers, so that loading has no relocations to do. */
+  void (*thunks)(aot_thunk_t *out);
 } aot_desc;
 
 #endif

@@ -21,19 +21,44 @@
 #include "wasm/module.h"
 
 /* Bumped whenever the generated code changes meaning; part of the cache key. */
-#define AOT_EMIT_VERSION 1u
+#define AOT_EMIT_VERSION 2u
 
 /* The C text every generated file starts with (built once; static storage). */
 const char *aot_prelude(void);
 
-/* Translates validated module m to a self-contained C file in *out (appended). */
-void aot_emit_module(const wm_module_t *m, ut_str_t *out);
+/* About how much C one unit (file) of a large module holds (units.c):
+   AOT_UNIT_BYTES, or $WASMBOX_AOT_UNIT_BYTES (read once; small values
+   test the cutting on small modules). Part of the cache key. */
+#define AOT_UNIT_BYTES ((size_t)1 << 20)
+size_t aot_unit_bytes(void);
+
+/* A module translated to C: units[0] alone when it is small, else units
+   compiled separately and linked (units[0]: the descriptor). */
+typedef struct aot_csrc {
+  ut_str_t *units;
+  uint32_t n;
+} aot_csrc_t;
+
+/* Translates validated module m to C in *out (owned; aot_csrc_free). key
+   (the cache key) is stored in the object's descriptor. */
+void aot_emit_module(const wm_module_t *m, const uint8_t key[32], aot_csrc_t *out);
+void aot_csrc_free(aot_csrc_t *s);
+
+/* SHA-256 of n bytes. */
+void aot_digest(const void *p, size_t n, uint8_t out[32]);
+/* Plain SHA-256 of the concatenation of n parts. */
+void aot_digest_parts(const void *const *parts, const size_t *lens, size_t n, uint8_t out[32]);
+/* The 64-bit damage checksum (digest.c) of the regular file open as fd and
+   the number of bytes it covers; false if the file cannot be read. */
+bool aot_checksum_fd(int fd, uint64_t *sum, uint64_t *size);
+void aot_digest_hex(const uint8_t d[32], char out[65]);
 
 /* A loaded shared object, shared by the modules with the same bytes. */
 typedef struct aot_artifact {
   _Atomic uint32_t refs;
   void *handle;             /* dlopen handle */
   const aot_desc *desc;
+  aot_thunk_t *thunks;      /* desc->nfuncs entries, NULL where not enterable */
   uint8_t key[32];
   char path[1200];          /* the shared object it was loaded from */
 } aot_artifact_t;
@@ -55,10 +80,12 @@ typedef struct aot_cc {
 const aot_cc_t *aot_cc_find(void);
 /* The flags the compiler is run with (part of the cache key). */
 const char *aot_cc_flags(void);
-/* Compiles C text into a shared object at so_path. tmpdir is a private
-   directory for the C file. Returns NULL or an owned error. */
-wb_error_t *aot_cc_compile(const aot_cc_t *cc, const char *c_text, size_t c_len,
-                           const char *tmpdir, const char *so_path, uint32_t nfuncs);
+/* Compiles the C of src into a shared object at so_path, the units in
+   parallel (one compiler per available CPU). tmpdir is a private folder
+   for the C files ($WASMBOX_AOT_KEEP_C set: they are left there).
+   Returns NULL or an owned error. */
+wb_error_t *aot_cc_compile(const aot_cc_t *cc, const aot_csrc_t *src, const char *tmpdir,
+                           const char *so_path, uint32_t nfuncs);
 /* dlopens so_path and checks its descriptor; NULL or an owned error. */
 wb_error_t *aot_artifact_open(const char *so_path, const uint8_t key[32],
                               aot_artifact_t **out);

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
 ** The compile cache. Key: SHA-256 of the module bytes, the compiler (its
-** resolved path, size, modification time and inode), its flags, the wasmbox version, the ABI
-** and translator versions and the prelude text. Two levels:
+** resolved path, size, modification time and inode), its flags, the
+** wasmbox version, the ABI and translator versions, the unit size (how a
+** large module is cut into files) and the prelude text.
+** Two levels:
 **
 **  - in memory: loaded artifacts, shared by modules with the same key and
 **    kept (LRU, at most AOT_MEM_ENTRIES) after their last module is gone;
-**  - on disk, in the cache folder: <key>.so and <key>.sha256, the SHA-256
-**    of the .so. An object whose hash does not match is recompiled, never
-**    loaded. Writes go to a temporary name and are renamed into place. The
-**    folder is bounded ($WASMBOX_CACHE_MAX_MB, default 1024): after a
-**    compile the least recently used objects go (loading one touches it).
+**  - on disk, in the cache folder: <key>.so and <key>.sum, the checksum
+**    and size of the .so recorded when it was compiled (digest.c). Every
+**    load reads the whole object and checks it against the record first:
+**    an object that fails is recompiled, never loaded. This catches damage
+**    (truncation, partial writes, flipped bits, another file in its place),
+**    not tampering: whoever can write the folder can rewrite the record.
+**    The object also carries its key, checked after dlopen (compile.c), so
+**    an intact object under another key's name is not taken either.
+**    Writes go to a temporary name and are renamed into place. The folder
+**    is bounded ($WASMBOX_CACHE_MAX_MB, default 1024): after a compile the
+**    least recently used objects go (loading one touches it).
 **
 ** The same module is compiled once however many want it at the same
 ** time: threads wait on an in-progress table, processes on flock(<key>.lock).
@@ -19,7 +27,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,46 +54,31 @@ static uint32_t npending;
 
 /* {====================== Hashing ======================} */
 
-static void hex(const uint8_t k[32], char out[65]) {
-  for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", k[i]);
-}
+static void hex(const uint8_t k[32], char out[65]) { aot_digest_hex(k, out); }
 
+/* The key: the module's bytes, then everything else that shapes the object. */
 static void make_key(const wm_module_t *m, const aot_cc_t *cc, uint8_t key[32]) {
-  EVP_MD_CTX *x = EVP_MD_CTX_new();
-  if (!x) abort();
   char ver[128];
-  snprintf(ver, sizeof ver, "wasmbox %s abi %u emit %u", WASMBOX_VERSION, AOT_ABI_VERSION,
-           AOT_EMIT_VERSION);
-  const char *prelude = aot_prelude();
-  EVP_DigestInit_ex(x, EVP_sha256(), NULL);
-  EVP_DigestUpdate(x, m->bytes, m->len);
-  EVP_DigestUpdate(x, cc->path, strlen(cc->path) + 1);
-  EVP_DigestUpdate(x, cc->version, strlen(cc->version) + 1);
-  EVP_DigestUpdate(x, aot_cc_flags(), strlen(aot_cc_flags()) + 1);
-  EVP_DigestUpdate(x, ver, strlen(ver) + 1);
-  EVP_DigestUpdate(x, prelude, strlen(prelude));
-  unsigned n = 32;
-  EVP_DigestFinal_ex(x, key, &n);
-  EVP_MD_CTX_free(x);
+  snprintf(ver, sizeof ver, "wasmbox %s abi %u emit %u unit %zu", WASMBOX_VERSION,
+           AOT_ABI_VERSION, AOT_EMIT_VERSION, aot_unit_bytes());
+  uint8_t bytes[32];
+  aot_digest(m->bytes, m->len, bytes);
+  const char *prelude = aot_prelude(), *flags = aot_cc_flags();
+  const void *parts[] = {bytes, cc->path, cc->version, flags, ver, prelude};
+  const size_t lens[] = {32, strlen(cc->path) + 1, strlen(cc->version) + 1, strlen(flags) + 1,
+                         strlen(ver) + 1, strlen(prelude)};
+  aot_digest_parts(parts, lens, UT_COUNTOF(parts), key);
 }
 
-/* SHA-256 of a file's contents in hex; false if unreadable. */
-static bool file_sha256(const char *path, char out[65]) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return false;
-  EVP_MD_CTX *x = EVP_MD_CTX_new();
-  if (!x) abort();
-  EVP_DigestInit_ex(x, EVP_sha256(), NULL);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) EVP_DigestUpdate(x, buf, n);
-  bool ok = !ferror(f);
-  fclose(f);
-  uint8_t d[32];
-  unsigned dn = 32;
-  EVP_DigestFinal_ex(x, d, &dn);
-  EVP_MD_CTX_free(x);
-  hex(d, out);
+/* The record of an object: "wasmbox-sum1 <checksum> <size>\n". */
+static bool file_record(const char *path, char *out, size_t n) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  uint64_t sum, size;
+  bool ok = aot_checksum_fd(fd, &sum, &size);
+  close(fd);
+  snprintf(out, n, "wasmbox-sum1 %016llx %llu\n", (unsigned long long)sum,
+           (unsigned long long)size);
   return ok;
 }
 
@@ -113,15 +105,14 @@ static void default_dir(char *out, size_t n) {
   else snprintf(out, n, "/tmp/wasmbox-cache-%u", (unsigned)getuid());
 }
 
-/* True when so has a sidecar holding its current hash. */
+/* True when so is intact: its sidecar holds its current record. */
 static bool verified(const char *so, const char *side) {
-  char want[80] = {0}, have[65];
+  char want[96] = {0}, have[96];
   FILE *f = fopen(side, "r");
   if (!f) return false;
   bool ok = fgets(want, sizeof want, f) != NULL;
   fclose(f);
-  want[strcspn(want, "\n")] = 0;
-  return ok && file_sha256(so, have) && strcmp(want, have) == 0;
+  return ok && file_record(so, have, sizeof have) && strcmp(want, have) == 0;
 }
 
 typedef struct fent {
@@ -164,6 +155,9 @@ static void evict(const char *dir) {
   for (uint32_t i = 0; i < nv && total > max; i++) {
     snprintf(path, sizeof path, "%s/%s.so", dir, v[i].name);
     unlink(path);
+    snprintf(path, sizeof path, "%s/%s.sum", dir, v[i].name);
+    unlink(path);
+    /* The sidecar of earlier versions. */
     snprintf(path, sizeof path, "%s/%s.sha256", dir, v[i].name);
     unlink(path);
     total -= (uint64_t)v[i].size;
@@ -173,31 +167,28 @@ static void evict(const char *dir) {
 
 /* Compiles m into dir/<key>.so with its sidecar (atomically). */
 static wb_error_t *compile_into(const wm_module_t *m, const aot_cc_t *cc, const char *dir,
-                                const char *kh, const char *so, const char *side) {
-  char tmp[1100], tso[1200], tside[1200], h[65];
+                                const uint8_t key[32], const char *so, const char *side) {
+  char tmp[1100], tso[1200], tside[1200], rec[96];
   snprintf(tmp, sizeof tmp, "%s/tmp-XXXXXX", dir);
   if (!mkdtemp(tmp))
     return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "aot: cannot create a folder in %s: %s", dir,
                         strerror(errno));
-  ut_str_t c = {0};
-  aot_emit_module(m, &c);
+  aot_csrc_t src = {0};
+  aot_emit_module(m, key, &src);
   snprintf(tso, sizeof tso, "%s/out.so", tmp);
-  wb_error_t *err = aot_cc_compile(cc, c.s, c.len, tmp, tso, m->ncodes);
-  free(c.s);
-  if (!err && !file_sha256(tso, h))
+  wb_error_t *err = aot_cc_compile(cc, &src, tmp, tso, m->ncodes);
+  aot_csrc_free(&src);
+  if (!err && !file_record(tso, rec, sizeof rec))
     err = ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "aot: cannot read %s", tso);
   if (!err) {
-    snprintf(tside, sizeof tside, "%s/%s.sha256.tmp", tmp, kh);
+    snprintf(tside, sizeof tside, "%s/out.sum", tmp);
     FILE *f = fopen(tside, "w");
-    bool ok = f && fprintf(f, "%s\n", h) > 0;
+    bool ok = f && fputs(rec, f) >= 0;
     if (f && fclose(f) != 0) ok = false;
     if (!ok || rename(tso, so) != 0 || rename(tside, side) != 0)
       err = ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "aot: cannot write to %s: %s", dir,
                          strerror(errno));
   }
-  char p[1200];
-  snprintf(p, sizeof p, "%s/module.c", tmp);
-  if (!getenv("WASMBOX_AOT_KEEP_C")) unlink(p);
   unlink(tso);
   unlink(tside);
   rmdir(tmp);
@@ -213,20 +204,25 @@ static wb_error_t *from_disk(const wm_module_t *m, const aot_cc_t *cc, const cha
     return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "aot: cannot create cache folder %s: %s",
                         dir, strerror(errno));
   snprintf(so, sizeof so, "%s/%s.so", dir, kh);
-  snprintf(side, sizeof side, "%s/%s.sha256", dir, kh);
+  snprintf(side, sizeof side, "%s/%s.sum", dir, kh);
   snprintf(lk, sizeof lk, "%s/%s.lock", dir, kh);
   int fd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd >= 0)
     while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {}
   wb_error_t *err = NULL;
-  bool fresh = false;
-  if (verified(so, side)) {
+  bool fresh = !verified(so, side);
+  if (!fresh) {
     utimensat(AT_FDCWD, so, NULL, 0); /* most recently used */
-  } else {
-    err = compile_into(m, cc, dir, kh, so, side);
-    fresh = true;
+    err = aot_artifact_open(so, key, out);
+    /* Intact but not this module's code (or not loadable): replaced. */
+    fresh = err != NULL;
+    wb_error_delete(err);
+    err = NULL;
   }
-  if (!err) err = aot_artifact_open(so, key, out);
+  if (fresh) {
+    err = compile_into(m, cc, dir, key, so, side);
+    if (!err) err = aot_artifact_open(so, key, out);
+  }
   if (fd >= 0) close(fd); /* kept: unlinking would let a waiter lock a stale inode */
   if (fresh && !err) evict(dir);
   return err;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
-** The wasm -> C translator: the module (prototypes, functions, thunks, the
-** descriptor) and structured control flow. The module is validated, so the
+** The wasm -> C translator: one function at a time, and structured control
+** flow (units.c puts the functions together). The module is validated, so the
 ** translator trusts it: it only tracks operand types, to name the C locals
 ** (see emit.h), and skips code after an unconditional branch up to the end
 ** of its block (the stack there is polymorphic, the code dead).
@@ -294,10 +294,10 @@ static uint32_t read_opcode(rd_t *r) {
   return b == 0xFC ? 0xFC00 | rd_u32(r) : b;
 }
 
-static void emit_signature(ut_str_t *out, const wm_module_t *m, uint32_t f) {
+void em_signature(ut_str_t *out, const wm_module_t *m, uint32_t f, const char *linkage) {
   const wm_functype_t *t = wm_func_type(m, f);
-  ut_str_printf(out, "static %s f%u(aot_ctx *c", t->nresults == 1 ? em_ct(wm_result(t, 0)) : "void",
-                f);
+  ut_str_printf(out, "%s%s f%u(aot_ctx *c", linkage,
+                t->nresults == 1 ? em_ct(wm_result(t, 0)) : "void", f);
   for (uint32_t i = 0; i < t->nparams; i++) ut_str_printf(out, ", %s l%u", em_ct(t->types[i]), i);
   if (t->nresults > 1) ut_str_printf(out, ", uint64_t *res");
   ut_str_printf(out, ")");
@@ -305,8 +305,8 @@ static void emit_signature(ut_str_t *out, const wm_module_t *m, uint32_t f) {
 
 /* Declarations of a function's locals, operand variables and costs. */
 static void emit_decls(ut_str_t *out, const em_t *E, uint32_t np) {
-  ut_str_printf(out, "const uint32_t *const ck_i = c->interrupt; const bool *const ck_f = "
-                     "c->fuel_on; uint8_t *const mem = c->mem; (void)mem; (void)ck_i; (void)ck_f;\n");
+  ut_str_printf(out, "const uint32_t *const ck = c->check; uint8_t *const mem = c->mem; "
+                     "(void)mem;\n");
   for (uint32_t i = np; i < E->nlocals; i++)
     ut_str_printf(out, "%s l%u = 0;\n", em_ct(E->locals[i]), i);
   static const wm_valtype_t kinds[] = {WM_I32, WM_I64, WM_F32, WM_F64, WM_FUNCREF};
@@ -326,7 +326,8 @@ static void em_free(em_t *E) {
   free(E->loop_cost);
 }
 
-static void emit_func(const wm_module_t *m, uint32_t ci, ut_str_t *out) {
+void em_func(const wm_module_t *m, uint32_t ci, ut_str_t *out, uint32_t **calls,
+             uint32_t *ncalls) {
   const wm_code_t *code = &m->codes[ci];
   uint32_t f = m->nfunc_imports + ci;
   const wm_functype_t *t = wm_func_type(m, f);
@@ -348,59 +349,14 @@ static void emit_func(const wm_module_t *m, uint32_t ci, ut_str_t *out) {
     if (!E.loops_open) E.straight++;
     if (control(&E, op)) break;
   }
-  emit_signature(out, m, f);
   ut_str_printf(out, " {\n");
   emit_decls(out, &E, t->nparams);
-  ut_str_printf(out, "if (AOT_UNLIKELY((uintptr_t)__builtin_frame_address(0) < *c->stack_limit)) "
+  ut_str_printf(out, "if (AOT_UNLIKELY(aot_sp() < c->stack_limit)) "
                      "AOT_TRAP(WB_TRAP_STACK_EXHAUSTED);\nAOT_CHECK(EC);\n");
   if (body.s) ut_str_printf(out, "%s", body.s);
   ut_str_printf(out, "}\n");
   free(body.s);
+  *calls = E.calls;
+  *ncalls = E.ncalls;
   em_free(&E);
-}
-
-/* {====================== Thunks and the module ======================} */
-
-static void emit_thunk(ut_str_t *out, const wm_module_t *m, uint32_t f) {
-  const wm_functype_t *t = wm_func_type(m, f);
-  ut_str_printf(out, "static void t%u(aot_ctx *c, uint64_t *sp) {\n", f);
-  if (t->nresults > 1) ut_str_printf(out, "uint64_t r_[%u];\n", t->nresults);
-  if (t->nresults == 1) ut_str_printf(out, "%s r_ = ", em_ct(wm_result(t, 0)));
-  ut_str_printf(out, "f%u(c", f);
-  for (uint32_t i = 0; i < t->nparams; i++) {
-    switch (t->types[i]) {
-    case WM_I32: ut_str_printf(out, ", (uint32_t)sp[%u]", i); break;
-    case WM_I64: ut_str_printf(out, ", sp[%u]", i); break;
-    case WM_F32: ut_str_printf(out, ", aot_f32b((uint32_t)sp[%u])", i); break;
-    case WM_F64: ut_str_printf(out, ", aot_f64b(sp[%u])", i); break;
-    default: ut_str_printf(out, ", (void *)(uintptr_t)sp[%u]", i); break;
-    }
-  }
-  ut_str_printf(out, "%s);\n", t->nresults > 1 ? ", r_" : "");
-  if (t->nresults > 1) ut_str_printf(out, "memcpy(sp, r_, sizeof r_);\n");
-  if (t->nresults == 1) {
-    switch (wm_result(t, 0)) {
-    case WM_I32: ut_str_printf(out, "sp[0] = (uint64_t)r_;\n"); break;
-    case WM_I64: ut_str_printf(out, "sp[0] = r_;\n"); break;
-    case WM_F32: ut_str_printf(out, "sp[0] = aot_bf32(r_);\n"); break;
-    case WM_F64: ut_str_printf(out, "sp[0] = aot_bf64(r_);\n"); break;
-    default: ut_str_printf(out, "sp[0] = (uint64_t)(uintptr_t)r_;\n"); break;
-    }
-  }
-  ut_str_printf(out, "}\n");
-}
-
-void aot_emit_module(const wm_module_t *m, ut_str_t *out) {
-  ut_str_printf(out, "%s", aot_prelude());
-  for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-    emit_signature(out, m, f);
-    ut_str_printf(out, ";\n");
-  }
-  for (uint32_t i = 0; i < m->ncodes; i++) emit_func(m, i, out);
-  for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) emit_thunk(out, m, f);
-  ut_str_printf(out, "static const aot_thunk_t thunks_[] = {");
-  for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) ut_str_printf(out, "t%u,", f);
-  ut_str_printf(out, "0};\n__attribute__((visibility(\"default\"))) const aot_desc "
-                     "wasmbox_aot_module = {AOT_ABI_VERSION, %uu, thunks_};\n",
-                m->ncodes);
 }

@@ -44,6 +44,8 @@ typedef struct em {
   uint32_t *loop_cost;
   uint32_t nloops, cap_loops;
   uint32_t nres;              /* results of the function being emitted */
+  uint32_t *calls;            /* defined functions it calls directly (repeats allowed) */
+  uint32_t ncalls, cap_calls;
 } em_t;
 
 /* Type letter and C type of a value type. */
@@ -66,5 +68,13 @@ void em_unpack(em_t *E, uint32_t h, const char *src);
 /* Translates one non-control instruction with opcode code; false if code
    is a control instruction (handled by emit.c). */
 bool em_instr(em_t *E, uint32_t code);
+
+/* The C prototype of function f (no `;`), after linkage ("static " etc.). */
+void em_signature(ut_str_t *out, const wm_module_t *m, uint32_t f, const char *linkage);
+/* Translates defined function ci: appends its C body (from the `{` after
+   the signature to the closing `}`) to out, and returns in *calls (owned)
+   the defined functions it calls directly, in *ncalls how many. */
+void em_func(const wm_module_t *m, uint32_t ci, ut_str_t *out, uint32_t **calls,
+             uint32_t *ncalls);
 
 #endif

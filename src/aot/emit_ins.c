@@ -116,6 +116,7 @@ static void call_direct(em_t *E, uint32_t f) {
     cells_to_results(E, t);
     return;
   }
+  if (!E->dead) UT_PUSH(E->calls, E->ncalls, E->cap_calls, f);
   uint32_t base = E->nstk >= t->nparams ? E->nstk - t->nparams : 0;
   ut_str_t args = {0};
   for (uint32_t i = 0; i < t->nparams; i++)

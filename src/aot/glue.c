@@ -5,10 +5,12 @@
 **
 ** An instance of a module that has AOT code gets an aot_ctx on its first
 ** call (lazily, so instances made before a background compile finished
-** switch over too): pointers to its memory, globals, functions and to the
-** store's limit state. Its functions' wb_func_t get the thunk and the ctx;
-** their lowered code stays, so the interpreter can still run them (it does
-** when an interpreted caller calls them directly).
+** switch over too): pointers to its memory, globals and functions, and
+** what its limit checks read, set again at each entry (enter()). Its
+** functions' wb_func_t get the ctx, and a thunk if they can be entered
+** from outside the module's code (aot_desc); their lowered code stays, so
+** the interpreter can still run them (it does when an interpreted caller
+** calls them directly, and for a function without a thunk).
 **
 ** Traps: the generated code calls rt->trap, which records the code in
 ** rt_tls and long-jumps to rt_invoke's buffer; rt_invoke then unwinds as
@@ -28,6 +30,15 @@
 
 static inline wb_instance_t *inst_of(aot_ctx *c) { return c->inst; }
 static inline rt_exec_t *exec_of(aot_ctx *c) { return &inst_of(c)->store->exec; }
+
+static const uint32_t always = 1;
+
+/* What c's code checks, chosen for each entry: the interrupt flag alone
+   (one load per check) unless fuel is on, when every check must charge. */
+static void enter(aot_ctx *c, rt_exec_t *ex, uintptr_t stack_limit) {
+  c->check = ex->fuel_on ? &always : (const uint32_t *)&ex->interrupt;
+  c->stack_limit = stack_limit;
+}
 
 /* {====================== Traps and limits ======================} */
 
@@ -72,6 +83,7 @@ static void call_other(aot_ctx *c, wb_func_t *f, uint64_t *cells) {
   if (sigsetjmp(jb, 0) == 0) {
     rt_tls.jb = &jb;
     rt_tls_set_mem(f->inst->mem0);
+    enter(f->actx, exec_of(f->actx), c->stack_limit);
     f->aot(f->actx, cells);
     rt_tls_set_mem(self->mem0);
     rt_tls.jb = outer;
@@ -90,7 +102,7 @@ static void call_other(aot_ctx *c, wb_func_t *f, uint64_t *cells) {
 /* Calls f with cells (args in, results out) on behalf of c's instance. */
 static void dispatch(aot_ctx *c, wb_func_t *f, uint64_t *cells) {
   wb_instance_t *self = inst_of(c);
-  if (f->inst && (f->aot || bind(f->inst))) {
+  if (f->inst && (f->aot || (bind(f->inst) && f->aot))) {
     if (f->inst == self) {
       f->aot(f->actx, cells);
       return;
@@ -228,15 +240,12 @@ static aot_ctx *bind(wb_instance_t *inst) {
   c->mem_pages = m->nmems ? &inst->mems[0]->pages : &no_pages;
   c->globals = cells;
   c->funcs = (void **)inst->funcs;
-  c->interrupt = (const uint32_t *)&ex->interrupt;
-  c->fuel_on = &ex->fuel_on;
-  c->fuel = &ex->fuel;
-  c->stack_limit = &ex->aot_stack_limit;
+  enter(c, ex, ex->aot_stack_limit);
   c->rt = &vtable;
   c->inst = inst;
   for (uint32_t i = 0; i < m->ncodes; i++) {
     inst->own_funcs[i].actx = c;
-    inst->own_funcs[i].aot = a->desc->thunks[i];
+    inst->own_funcs[i].aot = a->thunks[i];
   }
   inst->aot = c;
   return c;
@@ -255,6 +264,7 @@ int aot_run(rt_exec_t *ex, wb_func_t *f, rt_slot_t *sp) {
   if (!aot_ready(f)) return -1;
   const wm_functype_t *t = f->type;
   ex->aot_stack_limit = stack_limit();
+  enter(f->actx, ex, ex->aot_stack_limit);
   rt_slot_t *saved = ex->sp;
   ex->sp = sp + (t->nparams > t->nresults ? t->nparams : t->nresults);
   rt_tls_set_mem(f->inst->mem0);

@@ -41,10 +41,22 @@ static const char helpers[] =
     "static inline uint64_t aot_bf64(double f) { uint64_t u; memcpy(&u, &f, 8); return u; }\n"
     "#define AOT_LIKELY(x) __builtin_expect(!!(x), 1)\n"
     "#define AOT_UNLIKELY(x) __builtin_expect(!!(x), 0)\n"
-    /* Limits: one load of each flag and a branch; the slow path is the runtime's. */
-    "#define AOT_CHECK(cost) do { if (AOT_UNLIKELY(__atomic_load_n(ck_i, __ATOMIC_RELAXED) | "
-    "*ck_f)) c->rt->check(c, (cost)); } while (0)\n"
+    /* Limits: one load and a branch; the slow path is the runtime's. */
+    "#define AOT_CHECK(cost) do { if (AOT_UNLIKELY(__atomic_load_n(ck, __ATOMIC_RELAXED))) "
+    "c->rt->check(c, (cost)); } while (0)\n"
+    /* The stack pointer, for the stack check at function entry. Read with
+       asm where we can: __builtin_frame_address makes every function set
+       up a frame pointer. */
+    "#if defined(__x86_64__)\n"
+    "static inline uintptr_t aot_sp(void) { uintptr_t sp; __asm__(\"movq %%rsp, %0\" : "
+    "\"=r\"(sp)); return sp; }\n"
+    "#elif defined(__aarch64__)\n"
+    "static inline uintptr_t aot_sp(void) { uintptr_t sp; __asm__(\"mov %0, sp\" : \"=r\"(sp)); "
+    "return sp; }\n"
+    "#else\n#define aot_sp() ((uintptr_t)__builtin_frame_address(0))\n#endif\n"
     "#define AOT_TRAP(code) c->rt->trap(c, (code))\n"
+    /* Functions called across the units of a large module (units.c). */
+    "#define AOT_SHARED __attribute__((visibility(\"hidden\")))\n"
     /* An empty asm that needs the loaded value keeps dead loads (which
        must still fault) from being optimised away. */
     "#define AOT_FORCE_I(v) __asm__ volatile(\"\" ::\"r\"(v))\n"

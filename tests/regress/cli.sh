@@ -210,6 +210,43 @@ expect aot-trap 134 '' 'trap: integer divide by zero' -- \
 expect aot-timeout 134 '' 'trap: interrupt: deadline exceeded' -- \
   "$WASMBOX" run --engine aot --timeout 50ms "$TMP/limits.wasm" --invoke spin
 expect bad-engine 1 '' 'engine' -- "$WASMBOX" run --engine jit "$FIB" --invoke fib 20
+
+# A damaged cached object is compiled again, never loaded: flipped bytes,
+# a truncated file, and another module's intact object (with its record)
+# under this module's name. Compiling is deterministic, so each time the
+# object must come back byte for byte.
+aot_damage() { # NAME COMMAND...: damages fib's object with COMMAND, then runs fib
+  local name=$1
+  shift
+  "$@"
+  expect "aot-$name" 0 6765 '' -- "$WASMBOX" run --engine aot "$FIB" --invoke fib 20
+  expect "aot-$name-redone" 0 '' '' -- cmp -s "$TMP/fib-good.so" "$FIB_SO"
+}
+export WASMBOX_CACHE=$TMP/aot-cache-damage
+"$WASMBOX" compile "$FIB"
+FIB_SO=$(echo "$WASMBOX_CACHE"/*.so)
+cp "$FIB_SO" "$TMP/fib-good.so"
+aot_damage flipped dd if=/dev/urandom of="$FIB_SO" bs=1 seek=2000 count=16 conv=notrunc status=none
+aot_damage truncated truncate -s 3000 "$FIB_SO"
+WASMBOX_CACHE=$TMP/aot-cache-other "$WASMBOX" compile "$TRAP"
+aot_damage swapped eval 'cp "$TMP"/aot-cache-other/*.so "$FIB_SO" &&
+  cp "$TMP"/aot-cache-other/*.sum "${FIB_SO%.so}.sum"'
+
+# A large module is cut into C files compiled apart; a tiny unit size cuts
+# this one into one file per function: calls forward and backward across
+# files, and a thunk (the table's) in another file than the descriptor.
+wat units '(module
+  (type $t (func (param i32) (result i32)))
+  (table 1 funcref) (elem (i32.const 0) $sq)
+  (func $twice (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+  (func (export "run") (param i32) (result i32)
+    (i32.add (call $fwd (local.get 0)) (call_indirect (type $t) (local.get 0) (i32.const 0))))
+  (func $fwd (param i32) (result i32) (call $twice (local.get 0)))
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))'
+export WASMBOX_CACHE=$TMP/aot-cache-units
+expect aot-units 0 63 '' -- env WASMBOX_AOT_UNIT_BYTES=1 WASMBOX_AOT_KEEP_C=1 \
+  "$WASMBOX" run --engine aot "$TMP/units.wasm" --invoke run 7
+expect aot-units-files 0 '5' '' -- sh -c 'ls "$WASMBOX_CACHE"/tmp-*/unit*.c | wc -l'
 unset WASMBOX_CACHE
 
 # {====================== validate ======================}
