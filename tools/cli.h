@@ -56,8 +56,14 @@ void cli_report_error(const char *cmd, const char *where, const wb_error_t *err)
    set) on failure; an empty file gives a non-NULL buffer of length 0. */
 uint8_t *cli_read_file(const char *path, size_t *len);
 
+/* Replaces this process with the program of that name next to the
+   running executable, with argv (NULL-terminated). Returns only on
+   failure: 1, after printing why. */
+int cli_exec_sibling(const char *program, char **argv);
+
 /* `wasmbox js HANDLER.js ...` (tools/cli_js.c) and `wasmbox serve DIR ...`
-   (tools/cli_serve.c): argv[0] is the command name. Return the exit status. */
+   (tools/cli_serve.c, in the wasmbox-serve program): argv[0] is the
+   command name. Return the exit status. */
 int cli_js(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 

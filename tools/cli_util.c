@@ -3,9 +3,13 @@
 ** Helpers every `wasmbox` command shares: reading input files and printing
 ** library errors in one format.
 */
+#define _GNU_SOURCE /* memrchr */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -55,4 +59,19 @@ uint8_t *cli_read_file(const char *path, size_t *len) {
   fclose(f);
   *len = n;
   return buf;
+}
+
+int cli_exec_sibling(const char *program, char **argv) {
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  char *slash = n > 0 ? memrchr(path, '/', (size_t)n) : NULL;
+  size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+  if (!slash || dir + strlen(program) >= sizeof path) {
+    fprintf(stderr, "wasmbox: cannot find my own directory to run %s\n", program);
+    return 1;
+  }
+  strcpy(path + dir, program);
+  execv(path, argv);
+  fprintf(stderr, "wasmbox: cannot run %s: %s\n", path, strerror(errno));
+  return 1;
 }

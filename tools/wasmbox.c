@@ -621,7 +621,10 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "snapshot") == 0) return cli_snapshot(argc - 1, argv + 1);
   if (strcmp(cmd, "compile") == 0) return cmd_compile(argc, argv);
   if (strcmp(cmd, "js") == 0) return cli_js(argc - 1, argv + 1);
-  if (strcmp(cmd, "serve") == 0) return cli_serve(argc - 1, argv + 1);
+  if (strcmp(cmd, "serve") == 0) { /* argv[argc] is NULL, as execv wants */
+    argv[1] = "wasmbox-serve";
+    return cli_exec_sibling("wasmbox-serve", argv + 1);
+  }
   bool run = strcmp(cmd, "run") == 0;
   if (!run && strcmp(cmd, "validate") != 0)
     return usage_error("unknown %s '%s'", cmd[0] == '-' ? "option" : "command", cmd);
