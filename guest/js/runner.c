@@ -106,8 +106,14 @@ void wbjs_init(void) {
   rn.ctx = JS_NewContext(rn.rt);
   if (!rn.ctx) rn_die("cannot create the JavaScript context");
   capture_promise();
+  if (!rn_invoke_init(rn.ctx)) die_exception("making the event loop's callbacks");
   rn_call_begin();
   run_library();
+  /* What the library made lives as long as the instance: frozen now, and
+     its holes filled, wbjs_load has little left to do (its own garbage
+     leaves holes only near the top). */
+  if (JS_FreezeRuntime(rn.ctx) < 0) die_exception("freezing the library");
+  rn_alloc_fill_holes();
   rn_call_begin(); /* what the library logged is not anyone's output */
 }
 
@@ -233,6 +239,8 @@ int32_t wbjs_load(const uint8_t *bc, uint32_t bc_len, const char *env, uint32_t 
     return rn_out_exception(rn.ctx, false);
   }
   rn.env = envv;
+  if (JS_FreezeRuntime(rn.ctx) < 0) return rn_out_exception(rn.ctx, false);
+  rn_alloc_reserve();
   rn_buf_u32(rn_out(), 0);
   rn_out_logs();
   return 0;

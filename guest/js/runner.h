@@ -55,6 +55,11 @@ extern const JSMallocFunctions rn_alloc_funcs;
    rn_call_begin calls). */
 bool rn_alloc_failed(void);
 void rn_alloc_reset(void);
+/* Before a snapshot (see runner_alloc.c): fills the holes of the heap, so
+   that later calls allocate from fresh contiguous memory; makes room at
+   the top of the heap for a request. */
+void rn_alloc_fill_holes(void);
+void rn_alloc_reserve(void);
 
 /* {====================== Output (runner_out.c) ======================} */
 
@@ -117,6 +122,8 @@ JSValue rn_native_u8(JSContext *ctx, const uint8_t *p, size_t n);
 bool rn_native_bytes(JSContext *ctx, JSValueConst v, uint8_t **out, size_t *len);
 /* Milliseconds of the monotonic clock. */
 double rn_native_now(void);
+/* Takes the time origin (performance.timeOrigin) of the call starting. */
+void rn_native_mark_origin(void);
 
 /* {====================== Invocation (runner_invoke.c) ======================} */
 
@@ -130,10 +137,16 @@ typedef struct rn_state {
   JSValue promise_ctor, promise_resolve, promise_then;
   /* the loaded handler, its fetch method and its env; undefined until load */
   JSValue handler, fetch, env;
+  /* the then() callbacks of the promise a request waits for (fulfilled,
+     rejected): made once, at init */
+  JSValue on_settled[2];
 } rn_state_t;
 
 extern rn_state_t rn;
 
+/* Makes what rn_invoke keeps across requests (in rn); false with an
+   exception pending. */
+bool rn_invoke_init(JSContext *ctx);
 /* Runs one request (the ABI's encoding); returns 0 with a response in the
    output, or 1 with an error. */
 int rn_invoke(const uint8_t *req, size_t len);

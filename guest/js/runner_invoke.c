@@ -99,7 +99,7 @@ static JSValue make_request(JSContext *ctx, const uint8_t *req, size_t len) {
   args[2] = rd_headers(ctx, &r);
   uint32_t body_len = rd_u32(&r);
   if (!r.bad && (size_t)(r.end - r.p) != body_len) r.bad = true;
-  args[3] = r.bad ? JS_UNDEFINED : rn_native_u8(ctx, r.p, body_len);
+  args[3] = r.bad || body_len == 0 ? JS_NULL : rn_native_u8(ctx, r.p, body_len);
   JSValue request = JS_EXCEPTION;
   if (r.bad)
     JS_ThrowInternalError(ctx, "malformed request (see the guest ABI)");
@@ -163,24 +163,86 @@ static int event_loop(JSContext *ctx, JSValue *out) {
   }
 }
 
+bool rn_invoke_init(JSContext *ctx) {
+  rn.on_settled[0] = JS_NewCFunctionData(ctx, on_settled, 1, 0, 0, NULL);
+  rn.on_settled[1] = JS_NewCFunctionData(ctx, on_settled, 1, 1, 0, NULL);
+  return !JS_IsException(rn.on_settled[0]) && !JS_IsException(rn.on_settled[1]);
+}
+
+/* A job calling then.call(thenable, resolve, reject) (argv in that
+   order), rejecting if it throws: what Promise.resolve(thenable) queues. */
+static JSValue thenable_job(JSContext *ctx, int argc, JSValueConst *argv) {
+  (void)argc;
+  JSValue r = JS_Call(ctx, argv[0], argv[1], 2, argv + 2);
+  if (!JS_IsException(r)) return r;
+  JSValue e = JS_GetException(ctx);
+  r = JS_Call(ctx, argv[3], JS_UNDEFINED, 1, (JSValueConst *)&e);
+  JS_FreeValue(ctx, e);
+  return r;
+}
+
+/* A promise that settles as Promise.resolve(v) would, for an object v
+   that is not a promise and whose `then` (already read) is callable;
+   JS_EXCEPTION if one cannot be made. Takes then. */
+static JSValue thenable_promise(JSContext *ctx, JSValueConst v, JSValue then) {
+  JSValue fns[2];
+  JSValue p = JS_NewPromiseCapability(ctx, fns);
+  if (!JS_IsException(p)) {
+    JSValueConst args[4] = {then, v, fns[0], fns[1]};
+    if (JS_EnqueueJob(ctx, thenable_job, 4, args) < 0) {
+      JS_FreeValue(ctx, p);
+      p = JS_EXCEPTION;
+    }
+    JS_FreeValue(ctx, fns[0]);
+    JS_FreeValue(ctx, fns[1]);
+  }
+  JS_FreeValue(ctx, then);
+  return p;
+}
+
+/* Settles as `await v` would for a v that is not a native promise: a
+   plain value (or an object whose `then` is not callable) right away,
+   after the jobs already pending; a thenable through thenable_promise.
+   Returns the promise to wait for, or JS_UNDEFINED when rn_wait is set.
+   Takes v. */
+static JSValue settle_value(JSContext *ctx, JSValue v) {
+  JSValue then = JS_IsObject(v) ? JS_GetPropertyStr(ctx, v, "then") : JS_UNDEFINED;
+  JSValue p = JS_UNDEFINED;
+  if (JS_IsException(then)) {
+    rn_wait.done = rn_wait.rejected = true;
+    rn_wait.value = JS_GetException(ctx);
+  } else if (JS_IsFunction(ctx, then)) {
+    p = thenable_promise(ctx, v, then);
+  } else {
+    rn_wait.done = true;
+    rn_wait.rejected = false;
+    rn_wait.value = JS_DupValue(ctx, v);
+    JS_FreeValue(ctx, then);
+  }
+  JS_FreeValue(ctx, v);
+  return p;
+}
+
 /* Waits for v (taken), a promise, thenable or plain value, as `await`
-   does; returns as event_loop does. */
+   does; returns as event_loop does. The settled value is seen once every
+   job queued before it has run, as a then() callback would see it. */
 static int settle(JSContext *ctx, JSValue v, JSValue *out) {
   rn_wait.done = false;
   rn_wait.value = JS_UNDEFINED;
-  JSValue p = JS_Call(ctx, rn.promise_resolve, rn.promise_ctor, 1, (JSValueConst *)&v);
-  JS_FreeValue(ctx, v);
+  JSValue p;
+  if (JS_IsPromise(v)) {
+    p = JS_Call(ctx, rn.promise_resolve, rn.promise_ctor, 1, (JSValueConst *)&v);
+    JS_FreeValue(ctx, v);
+  } else {
+    p = settle_value(ctx, v);
+  }
   if (JS_IsException(p)) return -1;
-  JSValue cb[2] = {JS_NewCFunctionData(ctx, on_settled, 1, 0, 0, NULL),
-                   JS_NewCFunctionData(ctx, on_settled, 1, 1, 0, NULL)};
-  JSValue r = JS_EXCEPTION;
-  if (!JS_IsException(cb[0]) && !JS_IsException(cb[1]))
-    r = JS_Call(ctx, rn.promise_then, p, 2, (JSValueConst *)cb);
-  JS_FreeValue(ctx, cb[0]);
-  JS_FreeValue(ctx, cb[1]);
-  JS_FreeValue(ctx, p);
-  if (JS_IsException(r)) return -1;
-  JS_FreeValue(ctx, r);
+  if (!JS_IsUndefined(p)) {
+    JSValue r = JS_Call(ctx, rn.promise_then, p, 2, (JSValueConst *)rn.on_settled);
+    JS_FreeValue(ctx, p);
+    if (JS_IsException(r)) return -1;
+    JS_FreeValue(ctx, r);
+  }
   return event_loop(ctx, out);
 }
 

@@ -132,6 +132,35 @@ static JSValue wb_utf8_encode(JSContext *ctx, JSValueConst this_val, int argc,
   return u8;
 }
 
+/* __wb.usv(value) -> String(value) with lone surrogates as U+FFFD: the
+   same string when it has none (an 8-bit string cannot), so that checking
+   a long string costs one pass in C. */
+static JSValue wb_usv(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+  (void)this_val;
+  JSValue s = JS_ToString(ctx, argc > 0 ? argv[0] : JS_UNDEFINED);
+  size_t n;
+  const char *p = JS_IsException(s) ? NULL : JS_ToCStringLen(ctx, &n, s);
+  if (!p) {
+    JS_FreeValue(ctx, s);
+    return JS_EXCEPTION;
+  }
+  /* QuickJS writes a lone surrogate as ED A0..BF xx */
+  if (!memchr(p, 0xed, n)) {
+    JS_FreeCString(ctx, p);
+    return s;
+  }
+  JS_FreeValue(ctx, s);
+  char *copy = malloc(n ? n : 1);
+  if (copy) {
+    memcpy(copy, p, n);
+    rn_utf8_fix_surrogates((uint8_t *)copy, n);
+  }
+  JS_FreeCString(ctx, p);
+  JSValue v = copy ? JS_NewStringLen(ctx, copy, n) : JS_ThrowOutOfMemory(ctx);
+  free(copy);
+  return v;
+}
+
 /* __wb.utf8Decode(bytes, fatal) -> string */
 static JSValue wb_utf8_decode(JSContext *ctx, JSValueConst this_val, int argc,
                               JSValueConst *argv) {
@@ -157,6 +186,28 @@ double rn_native_now(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The time origin of the current call: monotonic ms, and wall-clock ms
+   (whole, as Date.now() gives them). Kept here rather than in the
+   library, whose variables are frozen in the snapshot. */
+static double rn_origin, rn_origin_wall;
+
+void rn_native_mark_origin(void) {
+  struct timespec ts;
+  rn_origin = rn_native_now();
+  rn_origin_wall = clock_gettime(CLOCK_REALTIME, &ts) != 0
+                       ? 0
+                       : (double)ts.tv_sec * 1e3 + (double)(ts.tv_nsec / 1000000);
+}
+
+/* __wb.timeOrigin(wall) -> the origin's monotonic ms, or with wall truthy
+   its wall-clock ms */
+static JSValue wb_time_origin(JSContext *ctx, JSValueConst this_val, int argc,
+                              JSValueConst *argv) {
+  (void)this_val;
+  bool wall = argc > 0 && JS_ToBool(ctx, argv[0]) > 0;
+  return JS_NewFloat64(ctx, wall ? rn_origin_wall : rn_origin);
+}
+
 /* __wb.now() -> monotonic milliseconds */
 static JSValue wb_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
   (void)this_val, (void)argc, (void)argv;
@@ -168,7 +219,9 @@ static const JSCFunctionListEntry rn_wb_funcs[] = {
     JS_CFUNC_DEF("randomFill", 1, wb_random_fill),
     JS_CFUNC_DEF("utf8Encode", 1, wb_utf8_encode),
     JS_CFUNC_DEF("utf8Decode", 2, wb_utf8_decode),
+    JS_CFUNC_DEF("usv", 1, wb_usv),
     JS_CFUNC_DEF("now", 0, wb_now),
+    JS_CFUNC_DEF("timeOrigin", 1, wb_time_origin),
 };
 
 bool rn_native_install(JSContext *ctx) {

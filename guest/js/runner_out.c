@@ -111,6 +111,7 @@ void rn_log(uint32_t level, const char *text, size_t len) {
 
 void rn_call_begin(void) {
   rn_alloc_reset();
+  rn_native_mark_origin();
   rn_output.len = 0;
   rn_logs.entries.len = 0;
   rn_logs.count = 0;

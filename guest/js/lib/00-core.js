@@ -121,14 +121,12 @@
     }
   };
 
-  const loneSurrogate =
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  const nativeUsv = wb.usv;
 
   // USVString: a string where lone surrogates became U+FFFD.
   L.usv = function (v) {
     if (typeof v === "symbol") throw new TypeError("Cannot convert a Symbol to a string");
-    const s = String(v);
-    return /[\uD800-\uDFFF]/.test(s) ? s.replace(loneSurrogate, "\uFFFD") : s;
+    return nativeUsv(v);
   };
 
   // ByteString: every code unit must fit in a byte.

@@ -38,7 +38,9 @@
     }
     encode(input = "") {
       checkEncoder(this);
-      return L.utf8Encode(L.usv(input));
+      // The encoder writes lone surrogates as U+FFFD: no USVString pass.
+      if (typeof input === "symbol") throw new TypeError("Cannot convert a Symbol to a string");
+      return L.utf8Encode(input);
     }
     encodeInto(source, destination) {
       checkEncoder(this);

@@ -341,12 +341,43 @@
     return t === ".." || t === ".%2e" || t === "%2e." || t === "%2e%2e";
   };
 
+  // ---- URLs already in serialized form ------------------------------------------
+
+  // Most URLs a handler parses (the request's own, ones it builds) are
+  // already what the serializer would write: http(s) or ws(s), a lower-case
+  // ASCII domain, no credentials, no default port, a path without dot
+  // segments, nothing the parser would percent-encode, no fragment. One
+  // regular expression recognizes them and their record is built directly;
+  // everything else goes through the state machine.
+  const serializedURL =
+    /^(https?|wss?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)(?:\?([A-Za-z0-9\-._~!$&()*+,;=:@%/?]*))?$/;
+  // The host parser reads a last label like these as an IPv4 number.
+  const numericLastLabel = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
+  // ".", "..", "%2e" and the like as a whole segment: the path shrinks.
+  const dotSegment = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
+
+  // The record of `input` if it is in serialized form, else null.
+  function serializedRecord(input) {
+    const m = serializedURL.exec(input);
+    if (m === null || numericLastLabel.test(m[2]) || dotSegment.test(m[4])) return null;
+    let port = null;
+    if (m[3] !== undefined) {
+      port = Number(m[3]);
+      if (port > 65535 || port === specialPorts[m[1] + ":"]) return null;
+    }
+    const query = m[5] === undefined ? null : m[5];
+    return { scheme: m[1], username: "", password: "", host: m[2], port, path: m[4].slice(1).split("/"), query, fragment: null };
+  }
+
   // Runs the basic URL parser. Without `url`, parses `input` (against
   // `base`) and returns a new record or null. With `url` and `override`,
   // updates `url` in place as the setters do: what changed before a
   // failure stays changed, as in the standard.
   function parse(input, base, url, override) {
     if (!url) {
+      // An absolute special URL does not depend on the base.
+      const record = serializedRecord(input);
+      if (record !== null) return record;
       url = newRecord();
       input = input.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
     }
@@ -831,12 +862,12 @@
 
   // ---- URL -----------------------------------------------------------------------
 
-  // state: { record, params (URLSearchParams) }
+  // state: { record, params (URLSearchParams, or null until asked for) }
   const urlState = new WeakMap();
   const urlOf = (o) => L.stateOf(urlState, o, "URL");
 
   function setQueryList(st) {
-    paramsOf(st.params).list = st.record.query === null ? [] : formParse(st.record.query);
+    if (st.params !== null) paramsOf(st.params).list = st.record.query === null ? [] : formParse(st.record.query);
   }
 
   // Parses (url, base) to a record, or null.
@@ -852,16 +883,26 @@
     const r = parseWithBase(url, base);
     return r === null ? null : serialize(r);
   };
+  // The serialization of the string `url` (null if it is no URL): `url`
+  // itself, unparsed, when it is already in serialized form.
+  L.serializeURL = (url) => (serializedRecord(url) !== null ? url : L.parseURL(url));
+
+  // The URLSearchParams of a URL are made when first asked for.
+  function paramsOfURL(st) {
+    if (st.params === null) {
+      st.params = new URLSearchParams();
+      paramsOf(st.params).url = st;
+      setQueryList(st);
+    }
+    return st.params;
+  }
 
   class URL {
     constructor(url, base = undefined) {
       L.requireArgs(arguments, 1, "Failed to construct 'URL'");
       const record = parseWithBase(url, base);
       if (record === null) throw new TypeError("Invalid URL");
-      const st = { record, params: new URLSearchParams() };
-      urlState.set(this, st);
-      paramsOf(st.params).url = st;
-      setQueryList(st);
+      urlState.set(this, { record, params: null });
     }
     static canParse(url, base = undefined) {
       L.requireArgs(arguments, 1, "Failed to execute 'canParse' on 'URL'");
@@ -953,17 +994,17 @@
       const s = L.usv(value);
       if (s === "") {
         st.record.query = null;
-        paramsOf(st.params).list = [];
+        setQueryList(st);
         stripTrailingSpaces(st.record);
         return;
       }
       const input = s[0] === "?" ? s.slice(1) : s;
       st.record.query = "";
       parse(input, null, st.record, QUERY);
-      paramsOf(st.params).list = formParse(input);
+      if (st.params !== null) paramsOf(st.params).list = formParse(input);
     }
     get searchParams() {
-      return urlOf(this).params;
+      return paramsOfURL(urlOf(this));
     }
     get hash() {
       const f = urlOf(this).record.fragment;

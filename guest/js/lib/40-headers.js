@@ -17,8 +17,13 @@
   const stateOf = (o) => L.stateOf(headersState, o, "Headers");
 
   const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  // A ByteString value that normalization leaves as it is: no HTTP
+  // whitespace at either end, no NUL, CR or LF.
+  const normalValueRe = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
 
   function checkName(name, what) {
+    // A string token is a ByteString already: one test is enough.
+    if (typeof name === "string" && tokenRe.test(name)) return name.toLowerCase();
     const n = L.byteString(name, what);
     if (!tokenRe.test(n)) throw new TypeError(`${what}: Invalid name`);
     return n.toLowerCase();
@@ -26,6 +31,7 @@
 
   // Strips leading and trailing HTTP whitespace, then refuses NUL, CR, LF.
   function checkValue(value, what) {
+    if (typeof value === "string" && normalValueRe.test(value)) return value;
     const v = L.byteString(value, what).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
     if (/[\0\r\n]/.test(v)) throw new TypeError(`${what}: Invalid value`);
     return v;
@@ -67,7 +73,8 @@
   }
 
   // The pairs to iterate over: names sorted, values of one name combined
-  // with ", " except set-cookie, whose values stay separate.
+  // with ", " except set-cookie, whose values stay separate. Always new
+  // pairs.
   function sortAndCombine(list) {
     const names = Array.from(new Set(list.map((p) => p[0]))).sort();
     const out = [];
@@ -150,14 +157,18 @@
 
   // ---- For Request and Response ------------------------------------------------
 
-  // A new Headers object over a copy of `list`, with `guard`.
+  // A new Headers object over `list` (taken, not copied: pairs of a lower
+  // case name and a value, already checked), with `guard`.
   L.newHeaders = function (list, guard) {
     const h = new Headers();
     const st = stateOf(h);
-    st.list = list.map((p) => [p[0], p[1]]);
+    st.list = list;
     st.guard = guard;
     return h;
   };
+
+  L.copyHeaderList = (list) => list.map((p) => [p[0], p[1]]);
+  L.sortAndCombine = sortAndCombine;
 
   // A new Headers filled from a HeadersInit (validated).
   L.headersFrom = function (init, what) {
@@ -166,20 +177,20 @@
     return h;
   };
 
-  // Pairs that fail validation are skipped (used for the incoming request:
-  // a malformed header from a client must not fail the handler).
-  L.headersFromPairs = function (pairs, guard) {
-    const h = new Headers();
-    const st = stateOf(h);
-    for (const p of pairs) {
+  // The checked list of string pairs, those that fail validation skipped
+  // (for the incoming request: a malformed header from a client must not
+  // fail the handler).
+  L.checkedPairs = function (pairs) {
+    const st = { list: [], guard: "none" };
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i];
       try {
         append(st, p[0], p[1], "Headers");
       } catch (e) {
         // Skipped.
       }
     }
-    st.guard = guard;
-    return h;
+    return st.list;
   };
 
   L.headersList = (h) => stateOf(h).list;

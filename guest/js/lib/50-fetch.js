@@ -13,10 +13,14 @@
 
   // ---- Body ----------------------------------------------------------------------
 
+  const textType = "text/plain;charset=UTF-8";
+
   // Extracts a body from a BodyInit: { bytes, stream, type } (one of bytes
   // and stream is null), or null for no body.
   function extractBody(value) {
     if (value === undefined || value === null) return null;
+    // The encoder writes lone surrogates as U+FFFD: USVString for free.
+    if (typeof value === "string") return { bytes: L.utf8Encode(value), stream: null, type: textType };
     if (L.isStream(value)) {
       if (L.streamUnusable(value)) throw new TypeError("The ReadableStream body is locked or has been read");
       return { bytes: null, stream: value, type: null };
@@ -30,11 +34,12 @@
         type: "application/x-www-form-urlencoded;charset=UTF-8",
       };
     }
-    return { bytes: L.utf8Encode(L.usv(value)), stream: null, type: "text/plain;charset=UTF-8" };
+    return { bytes: L.utf8Encode(L.usv(value)), stream: null, type: textType };
   }
 
   // state of both Request and Response: { kind, body: Uint8Array|null,
-  // stream: ReadableStream|null (once there is one, it is the body), used }
+  // stream: ReadableStream|null (once there is one, it is the body), used,
+  // and the headers fields below }
   const bodyState = new WeakMap();
 
   // The state of a `kind` object ("Request" or "Response").
@@ -105,10 +110,36 @@
     });
   }
 
+  // ---- Headers of a Request or Response ---------------------------------------------
+
+  // A state's Headers object is made when first asked for. Until then the
+  // state holds the checked list (`headerList`, guard `headerGuard`) or,
+  // for the incoming request, the pairs as received (`rawHeaders`), checked
+  // when first needed. Once `headers` is made, the list is its own.
+  function headerListOf(st) {
+    if (st.headers !== null) return L.headersList(st.headers);
+    if (st.rawHeaders !== null) {
+      st.headerList = L.checkedPairs(st.rawHeaders);
+      st.rawHeaders = null;
+    }
+    return st.headerList;
+  }
+
+  function headersOf(st) {
+    if (st.headers === null) {
+      st.headers = L.newHeaders(headerListOf(st), st.headerGuard);
+      st.headerList = null;
+    }
+    return st.headers;
+  }
+
+  const headerGuardOf = (st) => (st.headers !== null ? L.headersGuard(st.headers) : st.headerGuard);
+
   // A copy of a Request or Response state: own headers, a tee of a stream
   // body (this side keeps one branch), the same bytes otherwise.
   function cloneState(st) {
-    const copy = { ...st, headers: L.newHeaders(L.headersList(st.headers), L.headersGuard(st.headers)) };
+    const list = L.copyHeaderList(headerListOf(st));
+    const copy = { ...st, headers: null, headerList: list, headerGuard: headerGuardOf(st), rawHeaders: null };
     if (st.stream !== null) {
       if (L.streamUnusable(st.stream)) throw new TypeError("The body stream is locked");
       [st.stream, copy.stream] = st.stream.tee();
@@ -116,12 +147,17 @@
     return copy;
   }
 
-  function setContentType(headers, type) {
-    if (type !== null && !headers.has("content-type")) L.headersList(headers).push(["content-type", type]);
+  function setContentType(st, type) {
+    if (type === null) return;
+    const list = headerListOf(st);
+    for (let i = 0; i < list.length; i++) if (list[i][0] === "content-type") return;
+    list.push(["content-type", type]);
   }
 
+  const noInit = Object.freeze({});
+
   function checkInit(init, what) {
-    if (init === undefined || init === null) return {};
+    if (init === undefined || init === null) return noInit;
     if (typeof init !== "object" && typeof init !== "function") {
       throw new TypeError(`${what}: The provided value is not of type '${what.includes("Request") ? "RequestInit" : "ResponseInit"}'.`);
     }
@@ -138,7 +174,14 @@
     return normalizedMethods.includes(upper) ? upper : m;
   }
 
-  // Request state: body fields plus { url, method, headers, redirect }.
+  // Request state: body fields plus { url, method, headers fields, redirect }.
+  function requestState(url, method, body, headerList, headerGuard, rawHeaders) {
+    return {
+      kind: "Request", body, stream: null, used: false, url, method,
+      headers: null, headerList, headerGuard, rawHeaders, redirect: "follow",
+    };
+  }
+
   function newRequest(st) {
     const r = Object.create(Request.prototype);
     bodyState.set(r, st);
@@ -151,7 +194,7 @@
       L.requireArgs(arguments, 1, what);
       const opts = checkInit(init, what);
       const from = typeof input === "object" && input !== null && input instanceof Request ? bodyOf(input, "Request") : null;
-      const st = { kind: "Request", body: null, stream: null, used: false, url: "", method: "GET", headers: null, redirect: "follow" };
+      const st = requestState("", "GET", null, null, "none", null);
       if (from !== null) {
         Object.assign(st, { url: from.url, method: from.method, redirect: from.redirect });
       } else {
@@ -176,7 +219,7 @@
         st.redirect = r;
       }
       if (opts.headers !== undefined) st.headers = L.headersFrom(opts.headers, what);
-      else st.headers = L.newHeaders(from !== null ? L.headersList(from.headers) : [], "none");
+      else st.headerList = from !== null ? L.copyHeaderList(headerListOf(from)) : [];
 
       const initBody = opts.body;
       const hasInitBody = initBody !== undefined && initBody !== null;
@@ -188,7 +231,7 @@
         const b = extractBody(initBody);
         st.body = b.bytes;
         st.stream = b.stream;
-        setContentType(st.headers, b.type);
+        setContentType(st, b.type);
       } else if (fromHasBody) {
         if (from.stream !== null ? L.streamUnusable(from.stream) : from.used) {
           throw new TypeError(`${what}: Cannot construct a Request with a Request object that has already been used.`);
@@ -208,7 +251,7 @@
       return bodyOf(this, "Request").url;
     }
     get headers() {
-      return bodyOf(this, "Request").headers;
+      return headersOf(bodyOf(this, "Request"));
     }
     get redirect() {
       return bodyOf(this, "Request").redirect;
@@ -239,7 +282,15 @@
     return t < 0 ? t + 65536 : t;
   }
 
-  // Response state: body fields plus { type, status, statusText, headers }.
+  // Response state: body fields plus { type, status, statusText, headers
+  // fields }.
+  function responseState(type, status, headerList, headerGuard) {
+    return {
+      kind: "Response", body: null, stream: null, used: false, type, status, statusText: "",
+      headers: null, headerList, headerGuard, rawHeaders: null,
+    };
+  }
+
   function newResponse(st) {
     const r = Object.create(Response.prototype);
     bodyState.set(r, st);
@@ -253,29 +304,31 @@
     if (st.status < 200 || st.status > 599) {
       throw new RangeError(`${what}: The status provided (${st.status}) is outside the range [200, 599].`);
     }
-    st.statusText = opts.statusText === undefined ? "" : L.byteString(opts.statusText, what);
-    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(st.statusText)) throw new TypeError(`${what}: Invalid statusText`);
-    st.headers = opts.headers === undefined ? L.newHeaders([], "none") : L.headersFrom(opts.headers, what);
+    if (opts.statusText !== undefined) {
+      st.statusText = L.byteString(opts.statusText, what);
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(st.statusText)) throw new TypeError(`${what}: Invalid statusText`);
+    }
+    if (opts.headers === undefined) st.headerList = [];
+    else st.headers = L.headersFrom(opts.headers, what);
     if (body !== null) {
       if (nullBodyStatus.includes(st.status)) {
         throw new TypeError(`${what}: Response with null body status cannot have body`);
       }
       st.body = body.bytes;
       st.stream = body.stream;
-      setContentType(st.headers, body.type);
+      setContentType(st, body.type);
     }
   }
 
   class Response {
     constructor(body = null, init = undefined) {
       const what = "Failed to construct 'Response'";
-      const st = { kind: "Response", body: null, stream: null, used: false, type: "default", status: 200, statusText: "", headers: null };
+      const st = responseState("default", 200, null, "none");
       initResponse(st, init, extractBody(body), what);
       bodyState.set(this, st);
     }
     static error() {
-      const headers = L.newHeaders([], "immutable");
-      return newResponse({ kind: "Response", body: null, stream: null, used: false, type: "error", status: 0, statusText: "", headers });
+      return newResponse(responseState("error", 0, [], "immutable"));
     }
     static redirect(url, status = 302) {
       const what = "Failed to execute 'redirect' on 'Response'";
@@ -284,15 +337,14 @@
       if (parsed === null) throw new TypeError(`${what}: Invalid URL`);
       const code = toUnsignedShort(status);
       if (!redirectStatus.includes(code)) throw new RangeError(`${what}: Invalid status code`);
-      const headers = L.newHeaders([["location", parsed]], "immutable");
-      return newResponse({ kind: "Response", body: null, stream: null, used: false, type: "default", status: code, statusText: "", headers });
+      return newResponse(responseState("default", code, [["location", parsed]], "immutable"));
     }
     static json(data, init = undefined) {
       const what = "Failed to execute 'json' on 'Response'";
       L.requireArgs(arguments, 1, what);
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError(`${what}: Value is not JSON serializable`);
-      const st = { kind: "Response", body: null, stream: null, used: false, type: "default", status: 200, statusText: "", headers: null };
+      const st = responseState("default", 200, null, "none");
       initResponse(st, init, { bytes: L.utf8Encode(text), stream: null, type: "application/json" }, what);
       return newResponse(st);
     }
@@ -318,7 +370,7 @@
       return bodyOf(this, "Response").statusText;
     }
     get headers() {
-      return bodyOf(this, "Response").headers;
+      return headersOf(bodyOf(this, "Response"));
     }
     clone() {
       const st = bodyOf(this, "Response");
@@ -343,33 +395,31 @@
   // ---- Hooks for the runner --------------------------------------------------------
 
   // The incoming request: method and URL as the host sent them (standard
-  // methods upper-cased, URL normalized), immutable headers as in Workers.
+  // methods upper-cased, URL normalized), immutable headers as in Workers,
+  // checked when the handler first looks at them.
   L.makeRequest = function (method, url, headers, body) {
-    const parsed = L.parseURL(String(url));
-    if (parsed === null) throw new TypeError(`Invalid request URL: ${url}`);
-    return newRequest({
-      kind: "Request",
-      body: body && body.length > 0 ? body : null,
-      stream: null,
-      used: false,
-      url: parsed,
-      method: normalizeMethod(String(method)),
-      headers: L.headersFromPairs(headers, "immutable"),
-      redirect: "follow",
-    });
+    const serialized = L.serializeURL(url);
+    if (serialized === null) throw new TypeError(`Invalid request URL: ${url}`);
+    const raw = headers.length > 0 ? headers : null;
+    const bytes = body !== null && body.length > 0 ? body : null;
+    return newRequest(requestState(serialized, normalizeMethod(method), bytes, [], "immutable", raw));
   };
+
+  // The headers go out as iteration shows them: sorted, combined.
+  const wireHeaders = (list) => (list.length < 2 ? list : L.sortAndCombine(list));
 
   L.readResponse = function (value) {
     const st = typeof value === "object" && value !== null ? bodyState.get(value) : undefined;
     if (st === undefined || st.kind !== "Response") throw new TypeError("The handler did not return a Response object");
     if (st.type === "error") throw new TypeError("The handler returned Response.error()");
-    const headers = L.headersList(st.headers).map((p) => [p[0], p[1]]);
     const used = () => new TypeError("The handler returned a Response whose body has already been used");
     if (st.stream !== null) {
       if (L.streamUnusable(st.stream)) throw used();
+      // As they are now: the handler may change them while the body streams.
+      const headers = L.sortAndCombine(headerListOf(st));
       return L.drainStream(st.stream).then((bytes) => [st.status, headers, bytes]);
     }
     if (st.used) throw used();
-    return [st.status, headers, st.body === null ? new Uint8Array(0) : st.body];
+    return [st.status, wireHeaders(headerListOf(st)), st.body];
   };
 })(__wb);

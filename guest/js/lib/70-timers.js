@@ -111,27 +111,23 @@
 
   // ---- performance ------------------------------------------------------------
 
-  // The time origin is the start of the current request (the snapshot's
-  // clock readings mean nothing in a later process), else of start-up.
-  let origin = now();
-  let originWall = Date.now();
-  L.resetTimeOrigin = function () {
-    origin = now();
-    originWall = Date.now();
-  };
+  // The time origin is the start of the current call into the guest (a
+  // request, module evaluation, start-up): the runner takes it, since the
+  // snapshot's clock readings mean nothing in a later process.
+  const timeOrigin = wb.timeOrigin;
 
   class Performance {
     constructor() {
       throw new TypeError("Illegal constructor");
     }
     get timeOrigin() {
-      return originWall;
+      return timeOrigin(true);
     }
     now() {
-      return now() - origin;
+      return now() - timeOrigin(false);
     }
     toJSON() {
-      return { timeOrigin: originWall };
+      return { timeOrigin: timeOrigin(true) };
     }
   }
   L.setTag(Performance, "Performance");

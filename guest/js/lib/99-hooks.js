@@ -12,12 +12,10 @@
   L.defineGlobal("self", globalThis);
   delete globalThis.__wb;
   return Object.freeze({
-    // (method, url, headers [[name, value]...], body Uint8Array) -> Request
-    makeRequest(method, url, headers, body) {
-      L.resetTimeOrigin();
-      return L.makeRequest(method, url, headers, body);
-    },
-    // (value) -> [status, [[name, value]...], body Uint8Array]; throws a
+    // (method, url, headers [[name, value]...], body Uint8Array or null)
+    // -> Request
+    makeRequest: L.makeRequest,
+    // (value) -> [status, [[name, value]...], body Uint8Array or null]; throws a
     // TypeError when value is not a Response.
     readResponse: L.readResponse,
     // () -> ms until the next timer is due, 0 if one is, -1 if none.

@@ -482,6 +482,84 @@ static void test_request(void) {
   rec_free(&r);
 }
 
+/* The request's URL as the library serializes it (a URL in that form
+   already passes unparsed), its headers checked on first use: those that
+   fail are dropped, values lose their surrounding whitespace. */
+static void test_request_url(void) {
+  guest_t *g = deploy("export default { async fetch(r) {\n"
+                      "  return new Response([r.url, [...r.headers].join(';'), String(r.body),\n"
+                      "    (await r.text()).length].join('|')) } }");
+  if (!g) return;
+  const char *headers[] = {"X-B", " 2 ", "bad name", "v", "X-A", "1", "x-c", "a\nb", NULL};
+  rec_t r;
+  CHECK_EQ(invoke_req(g, "GET", "http://H:80/a/./b/../c?x='y'", headers, "", 0, &r), 0);
+  CHECK(r.body && strcmp(r.body, "http://h/a/c?x=%27y%27|x-a,1;x-b,2|null|0") == 0);
+  if (r.body) fprintf(stderr, "request: %s\n", r.body);
+  rec_free(&r);
+  CHECK_EQ(invoke_req(g, "GET", "http://localhost:8080/p?q=1", NULL, "", 0, &r), 0);
+  CHECK(r.body && strcmp(r.body, "http://localhost:8080/p?q=1||null|0") == 0);
+  rec_free(&r);
+  /* a URL the parser refuses fails the request */
+  CHECK_EQ(invoke_req(g, "GET", "http://a b/", NULL, "", 0, &r), 1);
+  CHECK_CONTAINS(r.msg, "Invalid request URL");
+  rec_free(&r);
+}
+
+/* The response's headers go out as iterating them shows them: names
+   sorted, the values of one name combined, set-cookie apart. */
+static void test_response_headers(void) {
+  guest_t *g = deploy("export default { fetch() { return new Response('x', { headers: [\n"
+                      "  ['X-B', '2'], ['x-a', '1'], ['x-b', '3'], ['Set-Cookie', 'a=1'],\n"
+                      "  ['set-cookie', 'b=2']] }) } }");
+  if (!g) return;
+  static const char *const want[][2] = {{"content-type", "text/plain;charset=UTF-8"},
+                                        {"set-cookie", "a=1"}, {"set-cookie", "b=2"},
+                                        {"x-a", "1"}, {"x-b", "2, 3"}};
+  rec_t r;
+  CHECK_EQ(invoke(g, &r), 0);
+  CHECK_EQ(r.nheaders, 5);
+  for (uint32_t i = 0; i < r.nheaders && i < 5; i++) {
+    CHECK(strcmp(r.hname[i], want[i][0]) == 0 && strcmp(r.hval[i], want[i][1]) == 0);
+    fprintf(stderr, "header %u: %s: %s\n", i, r.hname[i], r.hval[i]);
+  }
+  rec_free(&r);
+}
+
+/* What fetch returns is awaited as `await` does: a thenable's `then` is
+   read once and called in a job, nested thenables resolve all the way,
+   and jobs the handler queued run before a plain result is read. */
+static void test_thenables(void) {
+  rec_t r;
+  expect_body("let reads = 0;\n"
+              "export default { fetch() { return { get then() { reads++;\n"
+              "  return (ok) => ok(new Response('reads ' + reads)) } } } }",
+              "reads 1");
+  expect_body("export default { fetch() { return { then(ok) { ok({ then(ok2) {\n"
+              "  ok2(Promise.resolve(new Response('deep'))) } }) } } } }",
+              "deep");
+  expect_body("export default { fetch() { const res = new Response('late');\n"
+              "  Promise.resolve().then(() => res.headers.set('x-late', '1'));\n"
+              "  return res } }",
+              "late");
+  guest_t *g = deploy("export default { fetch() { const res = new Response('x');\n"
+                      "  Promise.resolve().then(() => res.headers.set('x-late', '1'));\n"
+                      "  return res } }");
+  if (g && invoke(g, &r) == 0) {
+    bool late = false;
+    for (uint32_t i = 0; i < r.nheaders && i < MAXN; i++) late |= strcmp(r.hname[i], "x-late") == 0;
+    CHECK(late);
+    rec_free(&r);
+  }
+  expect_error("export default { fetch() {\n"
+               "  return { get then() { throw new Error('no then') } } } }",
+               "Error: no then", &r);
+  rec_free(&r);
+  expect_error("export default { fetch() {\n"
+               "  return { then() { throw new TypeError('bad then') } } } }",
+               "TypeError: bad then", &r);
+  rec_free(&r);
+}
+
 static void test_env(void) {
   const char *src = "export default { fetch(r, env) {\n"
                     "  'use strict';\n"
@@ -716,7 +794,8 @@ int main(int argc, char **argv) {
   quickjs_dir = argv[3];
   setup(argv[1], argc == 5 ? argv[4] : "interp");
   void (*tests[])(void) = {test_hello,  test_syntax_error, test_throw,  test_not_a_response,
-                           test_never_settles, test_timers, test_request, test_env,
+                           test_never_settles, test_timers, test_request,
+                           test_request_url, test_response_headers, test_thenables, test_env,
                            test_load_errors, test_logs, test_utf8,  test_random,
                            test_limits, test_tofixed, test_quickjs};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) tests[i]();
