@@ -351,15 +351,19 @@
   // everything else goes through the state machine.
   const serializedURL =
     /^(https?|wss?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)(?:\?([A-Za-z0-9\-._~!$&()*+,;=:@%/?]*))?$/;
-  // The host parser reads a last label like these as an IPv4 number.
+  // The host parser reads a last label like these as an IPv4 number...
   const numericLastLabel = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
+  // ...which it serializes back unchanged only in this form (four decimal
+  // parts, 0-255, no leading zeros), the usual "127.0.0.1" of a Host header.
+  const canonicalIPv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?!$)|$)){4}$/;
   // ".", "..", "%2e" and the like as a whole segment: the path shrinks.
   const dotSegment = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
 
   // The record of `input` if it is in serialized form, else null.
   function serializedRecord(input) {
     const m = serializedURL.exec(input);
-    if (m === null || numericLastLabel.test(m[2]) || dotSegment.test(m[4])) return null;
+    if (m === null || dotSegment.test(m[4])) return null;
+    if (numericLastLabel.test(m[2]) && !canonicalIPv4.test(m[2])) return null;
     let port = null;
     if (m[3] !== undefined) {
       port = Number(m[3]);
