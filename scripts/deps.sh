@@ -6,12 +6,13 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake ninja-build gcc            # build
+  cmake ninja-build gcc pkg-config # build
   clang-19 lld-19 libclang-rt-19-dev  # the second compiler, libFuzzer, sanitizers
   wabt                             # wat2wasm for examples, wast2json for spec tests
   wasi-libc libclang-rt-19-dev-wasm32  # WASI guests (tests/wasi, benchmarks)
   libcjson-dev                     # JSON (spec test runner)
   libssl-dev                       # SHA-256 (AOT compile cache)
+  libxxhash-dev                    # checksums of cached AOT objects
   hyperfine gnuplot-nox            # benchmarks and their charts
   jq                               # benchmark results (bench/run)
   libmicrohttpd-dev                # HTTP server (wasmbox serve)

@@ -16,9 +16,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define AOT_ABI_VERSION 2u
+#define AOT_ABI_VERSION 3u
 
 typedef struct aot_ctx aot_ctx;
+
+/* Any function pointer, to be cast back to its real type before a call. */
+typedef void (*aot_fn_t)(void);
+
+/* What generated code reads of a function object (the runtime's wb_func_t
+   starts with these fields, in this order; aot/glue.c checks it). */
+typedef struct aot_func {
+  const void *type; /* canonical signature: equal pointers, equal types */
+  aot_ctx *actx;    /* context of its instance once bound, else NULL */
+  aot_fn_t direct;  /* typed C function (fN) once bound, else NULL */
+} aot_func;
+
+/* A table as generated code sees it: where its size and elements are
+   (the element array moves when the table grows). */
+typedef struct aot_table {
+  const uint32_t *size;
+  const aot_func *const *const *elems;
+} aot_table;
 
 /* Runtime services the generated code calls. Every one that can trap does
    so by calling trap, which does not return (it long-jumps to the entry). */
@@ -57,6 +75,11 @@ struct aot_ctx {
   const uint32_t *mem_pages;    /* current size of memory 0 in pages */
   uint64_t **globals;           /* the value cell of each global */
   void **funcs;                 /* function objects by index (ref.func) */
+  /* call_indirect's fast path: the tables, and the canonical signature of
+     each module type that one of the module's own functions has (others
+     NULL: no own function, hence no fast-path target, has them). */
+  const aot_table *tables;
+  const void *const *types;
   const aot_rt *rt;
   void *inst;                   /* the runtime's instance */
 };
@@ -72,9 +95,11 @@ typedef struct aot_desc {
   /* Stores in out[i] (nfuncs entries, zeroed by the caller) the thunk of
      each function that can be entered from outside the module's own code:
      exports, the start function and every function a table or ref.func can
-     hold. The others are only called directly and get none. Code rather
-     than a table of pointers, so that loading has no relocations to do. */
-  void (*thunks)(aot_thunk_t *out);
+     hold, and in direct[i] its typed C function (what call_indirect's fast
+     path calls). The others are only called directly and get neither. Code
+     rather than a table of pointers, so that loading has no relocations to
+     do. */
+  void (*thunks)(aot_thunk_t *out, aot_fn_t *direct);
 } aot_desc;
 
 #endif

@@ -21,7 +21,7 @@
 #include "wasm/module.h"
 
 /* Bumped whenever the generated code changes meaning; part of the cache key. */
-#define AOT_EMIT_VERSION 2u
+#define AOT_EMIT_VERSION 3u
 
 /* The C text every generated file starts with (built once; static storage). */
 const char *aot_prelude(void);
@@ -59,6 +59,7 @@ typedef struct aot_artifact {
   void *handle;             /* dlopen handle */
   const aot_desc *desc;
   aot_thunk_t *thunks;      /* desc->nfuncs entries, NULL where not enterable */
+  aot_fn_t *direct;         /* the typed functions, likewise (see aot_desc) */
   uint8_t key[32];
   char path[1200];          /* the shared object it was loaded from */
 } aot_artifact_t;

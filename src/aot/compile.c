@@ -330,7 +330,8 @@ wb_error_t *aot_artifact_open(const char *so_path, const uint8_t key[32], aot_ar
   a->handle = h;
   a->desc = d;
   a->thunks = ut_calloc((size_t)d->nfuncs + 1, sizeof *a->thunks);
-  d->thunks(a->thunks);
+  a->direct = ut_calloc((size_t)d->nfuncs + 1, sizeof *a->direct);
+  d->thunks(a->thunks, a->direct);
   memcpy(a->key, key, 32);
   snprintf(a->path, sizeof a->path, "%s", so_path);
   *out = a;
@@ -341,5 +342,6 @@ void aot_artifact_release(aot_artifact_t *a) {
   if (!a || atomic_fetch_sub(&a->refs, 1) != 1) return;
   dlclose(a->handle);
   free(a->thunks);
+  free(a->direct);
   free(a);
 }

@@ -10,6 +10,8 @@
 **   loop      ->  label L<n> at its start, followed by the limit check
 **   br        ->  copies of the carried values to the target's heights, goto
 **   br_table  ->  switch; call -> a C call (a runtime callback for imports)
+**   call_indirect -> a C call through a function pointer when the element
+**                 is one of the instance's own functions, else a callback
 **
 ** Fuel is charged exactly as the interpreter does: each function entry
 ** costs its instructions outside loops, each loop iteration the

@@ -134,16 +134,55 @@ static void call_direct(em_t *E, uint32_t f) {
   free(args.s);
 }
 
+/* The C type of a pointer to a function with type t (em_signature's). */
+static void fn_ptr_type(ut_str_t *out, const wm_functype_t *t) {
+  ut_str_printf(out, "%s (*)(aot_ctx *", t->nresults == 1 ? em_ct(wm_result(t, 0)) : "void");
+  for (uint32_t i = 0; i < t->nparams; i++) ut_str_printf(out, ", %s", em_ct(t->types[i]));
+  ut_str_printf(out, "%s)", t->nresults > 1 ? ", uint64_t *" : "");
+}
+
+/* call_indirect: a direct call of the typed function when aot_callee
+   (prelude.c) finds one of the instance's own AOT functions with the
+   right signature, else the runtime's callback with the values in cells
+   (other instances, host and interpreted functions, traps). Both arms
+   leave the results at the same heights. */
 static void call_indirect(em_t *E) {
   uint32_t ti = rd_u32(&E->r), tab = rd_u32(&E->r);
   uint32_t i = em_pop(E);
   const wm_functype_t *t = &E->m->types[ti < E->m->ntypes ? ti : 0];
-  /* The index is read before the cells are filled: it sits above them. */
-  em_out(E, "{ uint32_t ci_ = s%ui;\n", i);
-  args_to_cells(E, t);
-  em_out(E, "c->rt->call_indirect(c, %uu, ci_, %uu, sp_);\n", tab, ti);
-  cells_to_results(E, t);
+  uint32_t base = E->nstk >= t->nparams ? E->nstk - t->nparams : 0;
+  uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+  ut_str_t args = {0}, fp = {0};
+  for (uint32_t k = 0; k < t->nparams; k++) ut_str_printf(&args, ", " SV, SA(E, base + k));
+  fn_ptr_type(&fp, t);
+  em_out(E, "{ uint64_t sp_[%u]; const aot_func *cf_ = aot_callee(c, %uu, s%ui, %uu);\n",
+         n ? n : 1, tab, i, ti);
+  em_out(E, "if (AOT_UNLIKELY(!cf_)) {\n");
+  char dst[32];
+  for (uint32_t k = 0; k < t->nparams; k++) {
+    snprintf(dst, sizeof dst, "sp_[%u]", k);
+    em_pack(E, dst, base + k);
+  }
+  em_out(E, "c->rt->call_indirect(c, %uu, s%ui, %uu, sp_);\n", tab, i, ti);
+  for (uint32_t k = 0; k < t->nparams; k++) em_pop(E);
+  uint32_t h = t->nresults ? em_push(E, wm_result(t, 0)) : 0;
+  for (uint32_t k = 1; k < t->nresults; k++) em_push(E, wm_result(t, k));
+  if (t->nresults == 1) em_unpack(E, h, "sp_[0]");
+  em_out(E, "} else {\n");
+  const char *a = args.s ? args.s : "";
+  if (t->nresults == 1)
+    em_out(E, SV " = ((%s)cf_->direct)(c%s);\n", SA(E, h), fp.s, a);
+  else
+    em_out(E, "((%s)cf_->direct)(c%s%s);\n", fp.s, a, t->nresults > 1 ? ", sp_" : "");
   em_out(E, "}\n");
+  char src[32];
+  for (uint32_t k = 0; t->nresults > 1 && k < t->nresults; k++) {
+    snprintf(src, sizeof src, "sp_[%u]", k);
+    em_unpack(E, h + k, src);
+  }
+  em_out(E, "}\n");
+  free(args.s);
+  free(fp.s);
 }
 
 /* {====================== Variables ======================} */

@@ -12,12 +12,18 @@
 ** the interpreter can still run them (it does when an interpreted caller
 ** calls them directly, and for a function without a thunk).
 **
+** call_indirect: the generated code calls an element that is one of its
+** own instance's functions directly (aot_callee in prelude.c reads the
+** tables and function objects through aot_table and aot_func, set up
+** here); every other element, and every trap, comes to cb_call_indirect.
+**
 ** Traps: the generated code calls rt->trap, which records the code in
 ** rt_tls and long-jumps to rt_invoke's buffer; rt_invoke then unwinds as
 ** for a memory fault. Calls into the interpreter or a host function go
 ** through the store's value stack, as the interpreter's own calls do.
 */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +230,40 @@ static const aot_rt vtable = {
 
 static const uint32_t no_pages = 0;
 
+/* Generated code reads a wb_func_t through aot_func (aot/abi.h). */
+_Static_assert(offsetof(wb_func_t, type) == offsetof(aot_func, type), "aot_func.type");
+_Static_assert(offsetof(wb_func_t, actx) == offsetof(aot_func, actx), "aot_func.actx");
+_Static_assert(offsetof(wb_func_t, direct) == offsetof(aot_func, direct), "aot_func.direct");
+
+/* The context's arrays after it, in one block: global cells, tables,
+   signatures. */
+static aot_ctx *ctx_alloc(const wm_module_t *m) {
+  size_t n = sizeof(aot_ctx) + sizeof(uint64_t *) * m->nglobals +
+             sizeof(aot_table) * m->ntables + sizeof(void *) * m->ntypes;
+  aot_ctx *c = ut_calloc(1, n);
+  uint64_t **cells = (uint64_t **)(c + 1);
+  aot_table *tabs = (aot_table *)(cells + m->nglobals);
+  c->globals = cells;
+  c->tables = tabs;
+  c->types = (const void *const *)(tabs + m->ntables);
+  return c;
+}
+
+/* c's views of inst's globals, tables and own functions' signatures (the
+   only ones call_indirect's fast path can match: see aot_ctx). */
+static void ctx_fill(aot_ctx *c, wb_instance_t *inst) {
+  const wm_module_t *m = inst->m;
+  for (uint32_t g = 0; g < m->nglobals; g++) c->globals[g] = &inst->globals[g]->val.u64;
+  aot_table *tabs = (aot_table *)c->tables;
+  for (uint32_t t = 0; t < m->ntables; t++) {
+    tabs[t].size = &inst->tables[t]->size;
+    tabs[t].elems = (const aot_func *const *const *)&inst->tables[t]->elems;
+  }
+  const void **types = (const void **)c->types;
+  for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+    types[m->func_type[i]] = inst->own_funcs[i - m->nfunc_imports].type;
+}
+
 /* Gives inst its AOT context if its module has code; NULL otherwise. */
 static aot_ctx *bind(wb_instance_t *inst) {
   if (inst->aot) return inst->aot;
@@ -233,12 +273,10 @@ static aot_ctx *bind(wb_instance_t *inst) {
   const wm_module_t *m = inst->m;
   if (a->desc->nfuncs != m->ncodes) return NULL;
   rt_exec_t *ex = &inst->store->exec;
-  aot_ctx *c = ut_calloc(1, sizeof *c + sizeof(uint64_t *) * ((size_t)m->nglobals + 1));
-  uint64_t **cells = (uint64_t **)(c + 1);
-  for (uint32_t g = 0; g < m->nglobals; g++) cells[g] = &inst->globals[g]->val.u64;
+  aot_ctx *c = ctx_alloc(m);
+  ctx_fill(c, inst);
   c->mem = inst->mem0;
   c->mem_pages = m->nmems ? &inst->mems[0]->pages : &no_pages;
-  c->globals = cells;
   c->funcs = (void **)inst->funcs;
   enter(c, ex, ex->aot_stack_limit);
   c->rt = &vtable;
@@ -246,6 +284,7 @@ static aot_ctx *bind(wb_instance_t *inst) {
   for (uint32_t i = 0; i < m->ncodes; i++) {
     inst->own_funcs[i].actx = c;
     inst->own_funcs[i].aot = a->thunks[i];
+    inst->own_funcs[i].direct = a->direct[i];
   }
   inst->aot = c;
   return c;

@@ -55,6 +55,15 @@ static const char helpers[] =
     "return sp; }\n"
     "#else\n#define aot_sp() ((uintptr_t)__builtin_frame_address(0))\n#endif\n"
     "#define AOT_TRAP(code) c->rt->trap(c, (code))\n"
+    /* call_indirect's fast path: element i of table t when it is one of
+       this instance's own functions with signature ty and a typed entry,
+       else NULL (the runtime then makes the call or raises the trap). */
+    "static inline const aot_func *aot_callee(aot_ctx *c, uint32_t t, uint32_t i, uint32_t ty) "
+    "{\n  const aot_table *tb = &c->tables[t];\n"
+    "  if (AOT_UNLIKELY(i >= *tb->size)) return NULL;\n"
+    "  const aot_func *f = (*tb->elems)[i];\n"
+    "  return AOT_LIKELY(f && f->actx == c && f->type == c->types[ty] && f->direct) ? f : NULL;\n"
+    "}\n"
     /* Functions called across the units of a large module (units.c). */
     "#define AOT_SHARED __attribute__((visibility(\"hidden\")))\n"
     /* An empty asm that needs the loaded value keeps dead loads (which

@@ -77,7 +77,7 @@ static void emit_thunk(ut_str_t *out, const wm_module_t *m, uint32_t f) {
 #define AOT_FILL_CHUNK 256
 
 /* The thunks of unit u's enterable functions and `fill` (linkage given),
-   which stores them in the descriptor's table. The stores are spread over
+   which stores them and the typed functions in the descriptor's tables. The stores are spread over
    noinline functions of AOT_FILL_CHUNK each: one basic block of thousands
    of stores takes the compiler's instruction scheduler seconds. */
 static void thunk_fillers(ut_str_t *out, const wm_module_t *m, const fn_t *fns, uint32_t u,
@@ -90,15 +90,17 @@ static void thunk_fillers(ut_str_t *out, const wm_module_t *m, const fn_t *fns, 
     uint32_t f = m->nfunc_imports + i;
     if (fns[i].unit != u || !enterable(m, f)) continue;
     if (in_chunk == 0)
-      ut_str_printf(out, "__attribute__((noinline)) static void %s_%u(aot_thunk_t *t) {\n",
+      ut_str_printf(out,
+                    "__attribute__((noinline)) static void %s_%u(aot_thunk_t *t, aot_fn_t *d) "
+                    "{\n",
                     fill, nchunks++);
-    ut_str_printf(out, "t[%u] = t%u;\n", i, f);
+    ut_str_printf(out, "t[%u] = t%u; d[%u] = (aot_fn_t)f%u;\n", i, f, i, f);
     if (++in_chunk == AOT_FILL_CHUNK) in_chunk = 0;
     if (in_chunk == 0) ut_str_printf(out, "}\n");
   }
   if (in_chunk) ut_str_printf(out, "}\n");
-  ut_str_printf(out, "%svoid %s(aot_thunk_t *t) {\n", linkage, fill);
-  for (uint32_t k = 0; k < nchunks; k++) ut_str_printf(out, "%s_%u(t);\n", fill, k);
+  ut_str_printf(out, "%svoid %s(aot_thunk_t *t, aot_fn_t *d) {\n", linkage, fill);
+  for (uint32_t k = 0; k < nchunks; k++) ut_str_printf(out, "%s_%u(t, d);\n", fill, k);
   ut_str_printf(out, "}\n");
 }
 
@@ -106,10 +108,10 @@ static void thunk_fillers(ut_str_t *out, const wm_module_t *m, const fn_t *fns, 
 static void emit_desc(ut_str_t *out, const wm_module_t *m, const uint8_t key[32],
                       uint32_t units) {
   for (uint32_t u = 1; u <= units; u++)
-    ut_str_printf(out, "AOT_SHARED void thunks_u%u(aot_thunk_t *t);\n", u);
-  ut_str_printf(out, "static void thunks_(aot_thunk_t *t) {\n");
-  if (units == 0) ut_str_printf(out, "thunks_u0(t);\n");
-  for (uint32_t u = 1; u <= units; u++) ut_str_printf(out, "thunks_u%u(t);\n", u);
+    ut_str_printf(out, "AOT_SHARED void thunks_u%u(aot_thunk_t *t, aot_fn_t *d);\n", u);
+  ut_str_printf(out, "static void thunks_(aot_thunk_t *t, aot_fn_t *d) {\n");
+  if (units == 0) ut_str_printf(out, "thunks_u0(t, d);\n");
+  for (uint32_t u = 1; u <= units; u++) ut_str_printf(out, "thunks_u%u(t, d);\n", u);
   ut_str_printf(out, "}\n__attribute__((visibility(\"default\"))) const aot_desc "
                      "wasmbox_aot_module = {AOT_ABI_VERSION, %uu, {",
                 m->ncodes);

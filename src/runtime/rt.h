@@ -62,7 +62,11 @@ struct wb_module {
 /* {====================== Store objects ======================} */
 
 struct wb_func {
+  /* The first three are what AOT code reads (aot_func in aot/abi.h): keep
+     them first and in this order. */
   const wm_functype_t *type; /* canonical; type->id identifies the signature */
+  aot_ctx *actx;             /* AOT context of its instance once bound, else NULL */
+  aot_fn_t direct;           /* its typed AOT function once bound, else NULL */
   wb_instance_t *inst;       /* defining instance, NULL for host functions */
   const ip_code_t *code;     /* lowered body, NULL for host functions */
   uint32_t index;            /* function index in the defining module */
@@ -71,7 +75,6 @@ struct wb_func {
   void (*finalizer)(void *env);
   wb_store_t *store;
   aot_thunk_t aot;           /* AOT entry once the instance is bound, else NULL */
-  aot_ctx *actx;             /* its context (the instance's) */
 };
 
 struct wb_table {

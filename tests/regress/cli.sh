@@ -247,6 +247,44 @@ export WASMBOX_CACHE=$TMP/aot-cache-units
 expect aot-units 0 63 '' -- env WASMBOX_AOT_UNIT_BYTES=1 WASMBOX_AOT_KEEP_C=1 \
   "$WASMBOX" run --engine aot "$TMP/units.wasm" --invoke run 7
 expect aot-units-files 0 '5' '' -- sh -c 'ls "$WASMBOX_CACHE"/tmp-*/unit*.c | wc -l'
+
+# call_indirect (aot-call-indirect.wat): the instance's own functions are
+# called directly, a host function through the runtime; the traps are the
+# interpreter's. Each case runs in both tiers.
+if wat2wasm --debug-names "$(dirname "$0")/aot-call-indirect.wat" -o "$TMP/ci.wasm"; then
+  export WASMBOX_CACHE=$TMP/aot-cache-ci
+  ci() { # NAME RC STDOUT STDERR ARGS...: runs export ARGS in both tiers
+    local name=$1 rc=$2 out=$3 err=$4
+    shift 4
+    for engine in aot interp; do
+      expect "ci-$engine-$name" "$rc" "$out" "$err" -- \
+        "$WASMBOX" run --engine $engine "$TMP/ci.wasm" --invoke "$@"
+    done
+  }
+  ci inc 0 6 '' call 0 5
+  ci dbl 0 10 '' call 1 5
+  ci host 0 0 '' host
+  ci host-typed 0 0 '' call_r 2
+  ci multi 0 21182 '' multi 7
+  ci sum 0 28.5 '' sum 3
+  ci table2 0 18 '' call_u 9
+  ci set 0 8 '' set_then_call 4
+  ci grow 0 5 '' grow_then_call 4
+  ci mismatch-host 134 '' 'indirect call type mismatch' call 2 5
+  ci mismatch-own 134 '' 'indirect call type mismatch' call_r 0
+  ci null 134 '' 'uninitialized element' call 5 5
+  ci null-r 134 '' 'uninitialized element' call_r 6
+  ci past-end 134 '' 'undefined element' call 8 5
+  ci far 134 '' 'undefined element' call 4294967295 5
+  ci recurse 134 '' 'call stack exhausted' recurse
+  # The direct call is in the generated code (kept C of a fresh compile).
+  export WASMBOX_CACHE=$TMP/aot-cache-ci-c
+  WASMBOX_AOT_KEEP_C=1 "$WASMBOX" compile "$TMP/ci.wasm"
+  expect ci-direct-call 0 '*' '' -- grep -q 'cf_->direct)(c, ' "$WASMBOX_CACHE"/tmp-*/unit0.c
+else
+  echo "cli.sh: could not assemble aot-call-indirect.wat" >&2
+  failed=$((failed + 1))
+fi
 unset WASMBOX_CACHE
 
 # {====================== validate ======================}
