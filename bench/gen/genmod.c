@@ -10,8 +10,10 @@
 ** type, a counted loop whose body mixes loads and stores, integer and
 ** floating-point arithmetic, conversions, selects and branches, and
 ** guarded calls to earlier functions (a call graph without cycles). Every
-** 32nd function is exported. The bytes are a deterministic function of
-** SIZE and SEED.
+** 32nd function is exported, and a table holds every function (as the
+** function pointers of a C program do), so all of them are live: an
+** ahead-of-time compiler cannot drop any as unreachable. The bytes are a
+** deterministic function of SIZE and SEED.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -168,6 +170,8 @@ int main(int argc, char **argv) {
   put(&sec, 0);
   for (uint32_t i = 1; i < nfuncs; i++) put(&sec, 1);
   put_section(&out, 3, &sec);
+  put(&sec, 1); put(&sec, 0x70); put(&sec, 0); put_u32(&sec, nfuncs); /* table */
+  put_section(&out, 4, &sec);
   put(&sec, 1); put(&sec, 0); put(&sec, 1);       /* memory 1 */
   put_section(&out, 5, &sec);
   put(&sec, 1); put(&sec, 0x7f); put(&sec, 1); i32c(&sec, 0); put(&sec, 0x0b); /* global */
@@ -182,6 +186,10 @@ int main(int argc, char **argv) {
     put_name(&sec, name); put(&sec, 0); put_u32(&sec, i);
   }
   put_section(&out, 7, &sec);
+  put(&sec, 1); put(&sec, 0); i32c(&sec, 0); put(&sec, 0x0b); /* elem: every function */
+  put_u32(&sec, nfuncs);
+  for (uint32_t i = 0; i < nfuncs; i++) put_u32(&sec, i);
+  put_section(&out, 9, &sec);
   put_u32(&sec, nfuncs);                          /* code */
   put_bytes(&sec, code.p, code.len);
   put_section(&out, 10, &sec);

@@ -114,7 +114,7 @@ static const struct command {
   const char *name, *args, *what;
   int (*fn)(int argc, char **argv);
 } commands[] = {
-  {"instantiate", "LABEL FILE.wasm", "cold and warm instantiation", bh_cmd_instantiate},
+  {"instantiate", "LABEL FILE.wasm [--aot-load]", "cold and warm instantiation; cached AOT load", bh_cmd_instantiate},
   {"call", "CALLS.wasm", "host-to-wasm call overhead vs native", bh_cmd_call},
   {"footprint", "N MEM.wasm", "memory per instance, N instances", bh_cmd_footprint},
   {"grow", "MEM.wasm", "memory.grow cost and limit", bh_cmd_grow},
