@@ -5,7 +5,8 @@
 #   1. release preset: all ctest tests (unit, spec, regress)
 #   2. asan preset: the same tests under AddressSanitizer + UBSan
 #   3. tsan preset (clang-19): the multi-threaded tests under ThreadSanitizer
-#      (the pool, the daemon's registry and metrics; the guard-page fault
+#      (the pool, the daemon's registry and metrics, WASI states used from
+#      several threads; the guard-page fault
 #      path conflicts with TSan's signal handling, so only tests that make
 #      no out-of-bounds accesses run there)
 #   4. fuzz preset (clang-19): the fuzz_smoke test (WB_FUZZ_SECONDS, 60 s)

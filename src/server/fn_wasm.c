@@ -6,8 +6,9 @@
 ** Deploy: decode + validate (wb_module_new), compile ahead of time
 ** (wb_module_compile_aot, when the daemon compiles: the modules' engine
 ** interprets, so a module whose compilation fails, e.g. on a machine
-** without a C compiler, still runs, interpreted, with a warning), link the CGI
-** WASI imports (cgiwasi.c), make the template (instantiate, run the start
+** without a C compiler, still runs, interpreted, with a warning), link the
+** WASI imports once (wb_wasi_link_current: every call uses the WASI state
+** current on its thread), make the template (instantiate, run the start
 ** function or wizer.initialize, freeze: the snapshot every instance maps)
 ** and make one instance under the function's limits to prove it can run.
 ** Compiled modules are shared by SHA-256 of their bytes while a version
@@ -15,17 +16,22 @@
 ** nothing (wasmbox_cache_hits_total{cache="wasm"}).
 **
 ** Request: borrow an instance (waiting up to the timeout when the pool is
-** at max_instances), build the CGI environment, point this thread's WASI
-** at the request's buffers, call _start under the deadline, give the
+** at max_instances), make the request's WASI state (arguments, the CGI
+** environment, the body as stdin, stdout and stderr into buffers), make it
+** current on this thread, call _start under the deadline, give the
 ** instance back (the pool resets it, trapped or not) and parse stdout.
+**
+** What a CGI function is granted: its arguments and environment, stdio in
+** memory, the clocks (waits bounded by its timeout), random_get,
+** proc_exit, sched_yield. No directories, so no files; no sockets.
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/cgi.h"
-#include "server/cgiwasi.h"
 #include "server/fn.h"
 #include "server/log.h"
+#include "wasmbox_wasi.h"
 
 #define STDERR_KEPT 4096 /* bytes of a guest's stderr kept for the log */
 
@@ -206,9 +212,89 @@ static void describe_trap(srv_buf_t *b, const wb_trap_t *trap) {
   }
 }
 
+/* {====================== A request's WASI ======================} */
+
+/* The output of one invocation, filled by the WASI write callbacks. */
+typedef struct cgi_out {
+  srv_buf_t out;     /* stdout */
+  size_t out_max;    /* bound on out.len: past it the guest traps */
+  bool out_overflow; /* set when the bound was hit */
+  srv_buf_t err;     /* stderr, its first STDERR_KEPT bytes */
+} cgi_out_t;
+
+static wb_trap_t *write_stdout(void *env, const uint8_t *data, size_t len) {
+  cgi_out_t *io = env;
+  if (len > io->out_max - io->out.len) { /* out.len never passes out_max */
+    io->out_overflow = true;
+    return wb_trap_new(WB_TRAP_HOST,
+                       "the response exceeds max_output (see the function's settings)");
+  }
+  srv_buf_add(&io->out, data, len);
+  return NULL;
+}
+
+/* Keeps the first STDERR_KEPT bytes and drops the rest. */
+static wb_trap_t *write_stderr(void *env, const uint8_t *data, size_t len) {
+  cgi_out_t *io = env;
+  size_t room = STDERR_KEPT - io->err.len;
+  srv_buf_add(&io->err, data, len < room ? len : room);
+  return NULL;
+}
+
+/* The state made from cfg; NULL (logged: the guest then sees nothing
+   granted) if that failed, which without preopens it never does. */
+static wb_wasi_t *wasi_make(wb_wasi_config_t *cfg) {
+  wb_wasi_t *wasi = NULL;
+  wb_error_t *err = wb_wasi_new(NULL, cfg, &wasi);
+  if (err) {
+    srv_log_event(2, "error", "cannot make a WASI state: %s", wb_error_message(err));
+    wb_error_delete(err);
+  }
+  return wasi;
+}
+
+/* A configuration with what every call of fn is granted: argv = the
+   function's name, the clocks with waits bounded by its timeout,
+   randomness. stdio is all in memory (set by the caller). */
+static wb_wasi_config_t *base_config(srv_fn_t *fn, wasm_fn_t *w) {
+  wb_wasi_config_t *cfg = wb_wasi_config_new();
+  wb_wasi_config_set_args(cfg, w->args.n, (const char *const *)w->args.v);
+  wb_wasi_config_allow_clocks(cfg, true);
+  wb_wasi_config_allow_random(cfg, true);
+  if (fn->cfg.timeout_ns) wb_wasi_config_wait_limit(cfg, fn->cfg.timeout_ns);
+  return cfg;
+}
+
+/* Sets every NAME=VALUE entry of env in cfg (copied; each is split in
+   place for the call and restored). */
+static void config_env(wb_wasi_config_t *cfg, srv_strv_t *env) {
+  for (size_t i = 0; i < env->n; i++) {
+    char *eq = strchr(env->v[i], '=');
+    if (!eq) continue;
+    *eq = '\0';
+    wb_wasi_config_set_env(cfg, env->v[i], eq + 1);
+    *eq = '=';
+  }
+}
+
+/* The WASI state of one request: stdin is the body (borrowed: it
+   outlives the call), stdout and stderr go to io. */
+static wb_wasi_t *request_wasi(srv_fn_t *fn, wasm_fn_t *w, const srv_req_t *req, cgi_out_t *io) {
+  wb_wasi_config_t *cfg = base_config(fn, w);
+  srv_strv_t env = {0};
+  srv_cgi_env(req, &fn->cfg.env, &env);
+  config_env(cfg, &env);
+  srv_strv_free(&env);
+  wb_wasi_config_stdin_bytes(cfg, req->body, req->body_len);
+  wb_wasi_config_stdout_fn(cfg, write_stdout, io);
+  wb_wasi_config_stderr_fn(cfg, write_stderr, io);
+  return wasi_make(cfg);
+}
+
+/* {====================== Calls ======================} */
+
 /* Sets the outcome of a call that ended in a trap. */
-static void classify_trap(srv_fn_t *fn, wb_trap_t *trap, const srv_cgi_io_t *io,
-                          srv_result_t *out) {
+static void classify_trap(srv_fn_t *fn, wb_trap_t *trap, const cgi_out_t *io, srv_result_t *out) {
   int32_t status;
   if (wb_trap_exit_status(trap, &status)) {
     if (status == 0) return; /* exit(0): a normal end */
@@ -229,15 +315,15 @@ static void classify_trap(srv_fn_t *fn, wb_trap_t *trap, const srv_cgi_io_t *io,
   }
 }
 
-/* Calls _start with this thread's WASI pointed at io. */
-static wb_trap_t *run_start(wb_pooled_t *p, srv_cgi_io_t *io) {
+/* Calls _start with wasi current on this thread. */
+static wb_trap_t *run_start(wb_pooled_t *p, wb_wasi_t *wasi) {
   wb_extern_t start;
   wb_trap_t *trap = NULL;
   if (!wb_instance_export_get(wb_pooled_instance(p), "_start", 6, &start))
     return wb_trap_new(WB_TRAP_HOST, "no _start export");
-  srv_cgi_io_t *prev = srv_wasi_enter(io);
+  wb_wasi_t *prev = wb_wasi_enter(wasi);
   wb_error_t *err = wb_func_call(wb_pooled_store(p), start.of.func, NULL, 0, NULL, 0, &trap);
-  srv_wasi_enter(prev);
+  wb_wasi_enter(prev);
   if (err) { /* cannot happen for a checked () -> () export, but never crash */
     trap = wb_trap_new(WB_TRAP_HOST, wb_error_message(err));
     wb_error_delete(err);
@@ -246,7 +332,7 @@ static wb_trap_t *run_start(wb_pooled_t *p, srv_cgi_io_t *io) {
 }
 
 /* Turns a finished run into the result. */
-static void finish(srv_fn_t *fn, wb_trap_t *trap, srv_cgi_io_t *io, srv_result_t *out) {
+static void finish(srv_fn_t *fn, wb_trap_t *trap, cgi_out_t *io, srv_result_t *out) {
   if (trap) classify_trap(fn, trap, io, out);
   if (out->outcome == SRV_OK) {
     char *why = NULL;
@@ -272,19 +358,13 @@ static void wasm_invoke(srv_fn_t *fn, const srv_req_t *req, srv_result_t *out) {
   }
   out->ran = true;
   out->reused = seen_before(w, p);
-  srv_strv_t env = {0};
-  srv_cgi_env(req, &fn->cfg.env, &env);
-  srv_cgi_io_t io = {.args = &w->args,
-                     .env = &env,
-                     .in = req->body,
-                     .in_len = req->body_len,
-                     .out_max = fn->cfg.max_output,
-                     .err_max = STDERR_KEPT};
-  wb_trap_t *trap = run_start(p, &io);
+  cgi_out_t io = {.out_max = fn->cfg.max_output};
+  wb_wasi_t *wasi = request_wasi(fn, w, req, &io);
+  wb_trap_t *trap = run_start(p, wasi);
   wb_pool_release(w->pool, p);
+  wb_wasi_delete(wasi);
   finish(fn, trap, &io, out);
   wb_trap_delete(trap);
-  srv_strv_free(&env);
   srv_buf_free(&io.out);
   srv_buf_free(&io.err);
 }
@@ -304,13 +384,49 @@ static bool has_start(const wb_module_t *m) {
   return false;
 }
 
+/* NULL, or an owned message naming an import that is not WASI's: a CGI
+   function is given nothing else. */
+static char *check_imports(const wb_module_t *m) {
+  for (size_t i = 0; i < wb_module_import_count(m); i++) {
+    wb_externdesc_t d;
+    wb_module_import_get(m, i, &d);
+    if (d.module_len == strlen(WB_WASI_MODULE) &&
+        memcmp(d.module, WB_WASI_MODULE, d.module_len) == 0)
+      continue;
+    srv_buf_t b = {0};
+    srv_buf_printf(&b, "import `%.*s`.`%.*s`: only WASI (" WB_WASI_MODULE ") can be imported",
+                   (int)d.module_len, d.module, (int)d.name_len, d.name);
+    return srv_buf_take(&b);
+  }
+  return NULL;
+}
+
+/* Instantiates and initialises the template. The initialisation runs
+   with a state of its own: the function's arguments, no environment, no
+   stdin, output discarded. */
+static wb_error_t *make_template(srv_fn_t *fn, wasm_fn_t *w, wb_linker_t *linker,
+                                 wb_trap_t **trap) {
+  wb_wasi_config_t *cfg = base_config(fn, w);
+  wb_wasi_config_stdin_bytes(cfg, NULL, 0);
+  wb_wasi_config_stdout_fn(cfg, NULL, NULL);
+  wb_wasi_config_stderr_fn(cfg, NULL, NULL);
+  wb_wasi_t *wasi = wasi_make(cfg);
+  wb_wasi_t *prev = wb_wasi_enter(wasi);
+  wb_error_t *err = wb_template_new(linker, w->module, NULL, &w->tmpl, trap);
+  wb_wasi_enter(prev);
+  wb_wasi_delete(wasi);
+  return err;
+}
+
 /* Template and pool; NULL or an owned message. */
 static char *make_pool(srv_fn_t *fn, wasm_fn_t *w) {
+  char *msg = check_imports(w->module);
+  if (msg) return msg;
   w->store = wb_store_new(fn->rt->wasm_engine);
   wb_linker_t *linker = wb_linker_new(w->store);
-  char *msg = srv_wasi_link(linker, w->module);
   wb_trap_t *trap = NULL;
-  wb_error_t *err = msg ? NULL : wb_template_new(linker, w->module, NULL, &w->tmpl, &trap);
+  wb_error_t *err = wb_wasi_link_current(linker);
+  if (!err) err = make_template(fn, w, linker, &trap);
   wb_linker_delete(linker);
   if (err) return error_text(err, "cannot instantiate");
   if (trap) {
@@ -320,7 +436,6 @@ static char *make_pool(srv_fn_t *fn, wasm_fn_t *w) {
     wb_trap_delete(trap);
     return srv_buf_take(&b);
   }
-  if (msg) return msg;
   wb_pool_config_t pc = {.max_instances = fn->cfg.max_instances,
                          .limits = {.max_memory_bytes = fn->cfg.max_memory},
                          .deadline_ns = fn->cfg.timeout_ns};

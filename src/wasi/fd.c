@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
-** The guest descriptor table: guest numbers map to host descriptors plus
-** the WASI rights that bound what the guest may do with them. Rights only
-** ever shrink (a descriptor opened through a directory gets at most that
-** directory's inheriting rights), which is how a read-only grant stays
-** read-only all the way down.
+** The guest descriptor table: guest numbers map to host descriptors (or
+** memory-backed stdio, stream.c) plus the WASI rights that bound what the
+** guest may do with them. Rights only ever shrink (a descriptor opened
+** through a directory gets at most that directory's inheriting rights),
+** which is how a read-only grant stays read-only all the way down.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -21,7 +21,7 @@
 #define WASI_MAX_FDS 65536u
 
 wasi_fd_t *wasi_fd_get(wasi_t *w, uint32_t fd, uint64_t need, uint16_t *err) {
-  if (fd >= w->nfds || w->fds[fd].host < 0) {
+  if (fd >= w->nfds || w->fds[fd].kind == WASI_FD_FREE) {
     *err = WASI_EBADF;
     return NULL;
   }
@@ -41,25 +41,24 @@ static bool fd_reserve(wasi_t *w, uint32_t n) {
   uint32_t cap = w->nfds ? w->nfds : 8;
   while (cap < n) cap *= 2;
   w->fds = ut_realloc(w->fds, cap * sizeof *w->fds);
-  for (uint32_t j = w->nfds; j < cap; j++) w->fds[j] = (wasi_fd_t){.host = -1};
+  memset(w->fds + w->nfds, 0, (cap - w->nfds) * sizeof *w->fds); /* zeroed: free */
   w->nfds = cap;
   return true;
 }
 
-void wasi_fd_put(wasi_t *w, uint32_t slot, int host, bool owned, uint8_t filetype,
-                 uint64_t rights, uint64_t inheriting) {
+void wasi_fd_put(wasi_t *w, uint32_t slot, const wasi_fd_t *f) {
   fd_reserve(w, slot + 1);
-  w->fds[slot] = (wasi_fd_t){.host = host, .owned = owned, .filetype = filetype,
-                             .rights = rights, .inheriting = inheriting};
+  w->fds[slot] = *f;
 }
 
 int64_t wasi_fd_add(wasi_t *w, int host, bool owned, uint8_t filetype, uint64_t rights,
                     uint64_t inheriting) {
   uint32_t i = 3; /* 0-2 are stdio, even when closed: preopens start at 3 */
   fd_reserve(w, 4);
-  while (i < w->nfds && w->fds[i].host >= 0) i++;
+  while (i < w->nfds && w->fds[i].kind != WASI_FD_FREE) i++;
   if (i == w->nfds && !fd_reserve(w, i + 1)) return -1;
-  wasi_fd_put(w, i, host, owned, filetype, rights, inheriting);
+  w->fds[i] = (wasi_fd_t){.kind = WASI_FD_HOST, .host = host, .owned = owned,
+                          .filetype = filetype, .rights = rights, .inheriting = inheriting};
   return i;
 }
 
@@ -69,14 +68,14 @@ static void fd_release(wasi_fd_t *f) {
   if (f->dir) {
     closedir(f->dir); /* closes its own duplicate of the descriptor */
   }
-  if (f->owned && f->host >= 0) close(f->host);
+  if (f->kind == WASI_FD_HOST && f->owned && f->host >= 0) close(f->host);
   free(f->preopen);
-  *f = (wasi_fd_t){.host = -1};
+  *f = (wasi_fd_t){0};
 }
 
 void wasi_fd_free_all(wasi_t *w) {
   for (uint32_t i = 0; i < w->nfds; i++)
-    if (w->fds[i].host >= 0) fd_release(&w->fds[i]);
+    if (w->fds[i].kind != WASI_FD_FREE) fd_release(&w->fds[i]);
   free(w->fds);
   w->fds = NULL;
   w->nfds = 0;
@@ -116,7 +115,7 @@ uint16_t wasi_fd_renumber(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   if (from == to) return WASI_ESUCCESS;
   fd_release(to);
   *to = *from;
-  *from = (wasi_fd_t){.host = -1};
+  *from = (wasi_fd_t){0};
   return WASI_ESUCCESS;
 }
 
@@ -128,7 +127,7 @@ uint16_t wasi_fd_fdstat_get(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   uint32_t p = wasi_u32(a, 1);
   if (!wasi_mem_ok(m, p, WASI_SIZEOF_FDSTAT)) return WASI_EFAULT;
   uint16_t flags = f->fdflags;
-  int fl = fcntl(f->host, F_GETFL);
+  int fl = f->kind == WASI_FD_HOST ? fcntl(f->host, F_GETFL) : -1;
   if (fl >= 0) { /* the host's view wins: flags may have been set by others */
     flags &= (uint16_t)~(WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK);
     if (fl & O_APPEND) flags |= WASI_FDFLAG_APPEND;
@@ -153,6 +152,10 @@ uint16_t wasi_fd_fdstat_set_flags(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   if (want & ~(uint32_t)(WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK)) return WASI_ENOTSUP;
   if ((want & WASI_FDFLAG_APPEND) && !(f->rights & WASI_RIGHT_FD_WRITE))
     return WASI_ENOTCAPABLE;
+  if (wasi_fd_is_mem(f)) { /* a pipe in memory: appends anyway, never blocks */
+    f->fdflags = (uint16_t)want;
+    return WASI_ESUCCESS;
+  }
   int fl = fcntl(f->host, F_GETFL);
   if (fl < 0) return wasi_errno(errno);
   fl &= ~(O_APPEND | O_NONBLOCK);

@@ -73,6 +73,8 @@ static uint16_t transfer(wasi_t *w, wasi_mem_t *m, const wb_val_t *a, bool write
   wasi_fd_t *f = wasi_fd_get(w, wasi_u32(a, 0), need, &err);
   if (!f) return err;
   uint32_t out = wasi_u32(a, positioned ? 4 : 3);
+  if (wasi_fd_is_mem(f) && positioned) return WASI_ESPIPE; /* unreachable: no FD_SEEK right */
+  if (wasi_fd_is_mem(f)) return wasi_stream_transfer(f, m, wasi_u32(a, 1), wasi_u32(a, 2), out);
   if (!wasi_mem_ok(m, out, 4)) return WASI_EFAULT;
   struct iovec *iov;
   int n;
@@ -110,6 +112,18 @@ uint16_t wasi_fd_pwrite(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
 
 /* {====================== Position ======================} */
 
+/* The descriptor fd for a seek or tell needing right need. A stream in
+   memory has no position at all: ESPIPE, as for a host pipe, whatever
+   the rights say. */
+static wasi_fd_t *seekable(wasi_t *w, uint32_t fd, uint64_t need, uint16_t *err) {
+  wasi_fd_t *f = wasi_fd_get(w, fd, 0, err);
+  if (f && wasi_fd_is_mem(f)) {
+    *err = WASI_ESPIPE;
+    return NULL;
+  }
+  return f ? wasi_fd_get(w, fd, need, err) : NULL;
+}
+
 /* fd_seek(fd, offset, whence, *newoffset). Asking only for the current
    position needs FD_TELL rather than FD_SEEK. */
 uint16_t wasi_fd_seek(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
@@ -117,8 +131,7 @@ uint16_t wasi_fd_seek(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   uint32_t whence = wasi_u32(a, 2), out = wasi_u32(a, 3);
   bool tell = off == 0 && whence == WASI_WHENCE_CUR;
   uint16_t err;
-  wasi_fd_t *f = wasi_fd_get(w, wasi_u32(a, 0), tell ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK,
-                             &err);
+  wasi_fd_t *f = seekable(w, wasi_u32(a, 0), tell ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK, &err);
   if (!f) return err;
   static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > 2) return WASI_EINVAL;
@@ -132,7 +145,7 @@ uint16_t wasi_fd_seek(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
 /* fd_tell(fd, *offset) */
 uint16_t wasi_fd_tell(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   uint16_t err;
-  wasi_fd_t *f = wasi_fd_get(w, wasi_u32(a, 0), WASI_RIGHT_FD_TELL, &err);
+  wasi_fd_t *f = seekable(w, wasi_u32(a, 0), WASI_RIGHT_FD_TELL, &err);
   if (!f) return err;
   uint32_t out = wasi_u32(a, 1);
   if (!wasi_mem_ok(m, out, 8)) return WASI_EFAULT;
@@ -197,6 +210,7 @@ uint16_t wasi_fd_filestat_get(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   wasi_fd_t *f = wasi_fd_get(w, wasi_u32(a, 0), WASI_RIGHT_FD_FILESTAT_GET, &err);
   if (!f) return err;
   uint32_t out = wasi_u32(a, 1);
+  if (wasi_fd_is_mem(f)) return wasi_stream_filestat(m, out, f) ? WASI_ESUCCESS : WASI_EFAULT;
   if (!wasi_mem_ok(m, out, WASI_SIZEOF_FILESTAT)) return WASI_EFAULT;
   struct stat st;
   if (fstat(f->host, &st) < 0) return wasi_errno(errno);

@@ -21,6 +21,9 @@ typedef struct sub {
   uint8_t type;    /* WASI_EVENT_* */
   uint16_t error;  /* answered at once with this error when nonzero */
   bool is_clock;
+  bool ready;      /* a stream in memory: answered at once with nbytes */
+  bool hangup;
+  uint64_t nbytes;
   uint64_t rel_ns; /* clocks: nanoseconds from the start of the call */
   int pfd;         /* descriptors: index in the pollfd array */
 } sub_t;
@@ -69,6 +72,11 @@ static void read_fd(wasi_t *w, const wasi_mem_t *m, uint32_t p, poll_state_t *ps
     ps->immediate = true;
     return;
   }
+  if (wasi_fd_is_mem(f)) { /* always ready: bytes are there or input ended */
+    s->ready = ps->immediate = true;
+    s->nbytes = wasi_stream_available(f, &s->hangup);
+    return;
+  }
   s->pfd = (int)ps->npfd;
   ps->pfds[ps->npfd++] = (struct pollfd){.fd = f->host, .events = rd ? POLLIN : POLLOUT};
 }
@@ -111,6 +119,8 @@ static uint32_t collect(wasi_mem_t *m, uint32_t out, const poll_state_t *ps, boo
     const sub_t *s = &ps->subs[i];
     if (s->error) {
       put_event(m, out, k++, s, s->error, 0, 0);
+    } else if (s->ready) {
+      put_event(m, out, k++, s, 0, s->nbytes, s->hangup ? WASI_EVENTRW_HANGUP : 0);
     } else if (s->is_clock) {
       if (s->rel_ns <= elapsed || (timed_out && s->rel_ns == ps->wait_ns))
         put_event(m, out, k++, s, 0, 0, 0);
@@ -133,7 +143,25 @@ static uint64_t mono_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* poll_oneoff(in, out, nsubscriptions, *nevents) */
+/* How long the call may wait: 0 when something is answered at once, the
+   earliest clock otherwise, UINT64_MAX (forever) for descriptors only;
+   cut to the state's wait limit, *cut saying whether that happened. */
+static uint64_t wait_for(const wasi_t *w, const poll_state_t *ps, uint64_t start, bool *cut) {
+  uint64_t wait = ps->immediate ? 0 : ps->has_clock ? ps->wait_ns : UINT64_MAX;
+  uint64_t room = w->wait_until > start ? w->wait_until - start : 0;
+  *cut = w->wait_until != UINT64_MAX && wait > room;
+  return *cut ? room : wait;
+}
+
+/* One ppoll for at most wait nanoseconds (UINT64_MAX: no timeout). */
+static int wait_events(poll_state_t *ps, uint64_t wait) {
+  struct timespec ts = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
+  return ppoll(ps->pfds, ps->npfd, wait == UINT64_MAX ? NULL : &ts, NULL);
+}
+
+/* poll_oneoff(in, out, nsubscriptions, *nevents). A wait cut short by
+   the state's wait limit that saw no event ends the guest: returning
+   early would make a sleep return too soon. */
 uint16_t wasi_poll_oneoff(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
   uint32_t in = wasi_u32(a, 0), out = wasi_u32(a, 1), n = wasi_u32(a, 2), nout = wasi_u32(a, 3);
   if (n == 0) return WASI_EINVAL;
@@ -145,19 +173,16 @@ uint16_t wasi_poll_oneoff(wasi_t *w, wasi_mem_t *m, const wb_val_t *a) {
                      .pfds = ut_calloc(n, sizeof(struct pollfd)), .n = n};
   uint64_t start = mono_ns();
   uint16_t err = read_subs(w, m, in, &ps);
+  bool cut = false;
   int r = 0;
   if (!err) {
-    struct timespec ts = {0, 0}, *tp = &ts;
-    if (!ps.immediate && ps.has_clock) {
-      ts.tv_sec = (time_t)(ps.wait_ns / 1000000000u);
-      ts.tv_nsec = (long)(ps.wait_ns % 1000000000u);
-    } else if (!ps.immediate) {
-      tp = NULL; /* descriptors only: wait as long as it takes */
-    }
-    r = ppoll(ps.pfds, ps.npfd, tp, NULL);
+    r = wait_events(&ps, wait_for(w, &ps, start, &cut));
     if (r < 0) err = wasi_errno(errno);
   }
-  if (!err) {
+  if (!err && cut && r == 0) {
+    m->trap = wb_trap_new(WB_TRAP_INTERRUPT, "poll_oneoff: the wait passed the wait limit");
+    err = WASI_ETIMEDOUT; /* never seen: the trap ends the guest */
+  } else if (!err) {
     uint32_t k = collect(m, out, &ps, r == 0 && !ps.immediate, mono_ns() - start);
     wasi_store_u32(m, nout, k);
   }

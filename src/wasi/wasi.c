@@ -7,7 +7,9 @@
 **
 ** Every import shares one host callback; its env is a wasi_bind_t naming
 ** the WASI state and the table entry, so adding a function is one line in
-** the table.
+** the table. wb_wasi_link_current defines the same table with a callback
+** that finds the state in a thread-local pointer instead (wb_wasi_enter):
+** one set of imports in a template, a state per call.
 */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -22,42 +25,12 @@
 
 extern char **environ;
 
-/* {====================== String lists ======================} */
-
-void wasi_strs_push(wasi_strs_t *l, char *s) {
-  if (l->n == l->cap) {
-    l->cap = l->cap ? l->cap * 2 : 8;
-    l->s = ut_realloc(l->s, l->cap * sizeof *l->s);
-  }
-  l->s[l->n++] = s;
-}
-
-void wasi_strs_free(wasi_strs_t *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->s[i]);
-  free(l->s);
-  *l = (wasi_strs_t){0};
-}
-
-/* Sets "NAME=VALUE" in l, replacing an entry with the same name. */
-static void env_put(wasi_strs_t *l, char *entry) {
-  size_t nlen = strcspn(entry, "=");
-  for (size_t i = 0; i < l->n; i++) {
-    if (strncmp(l->s[i], entry, nlen) == 0 && l->s[i][nlen] == '=') {
-      free(l->s[i]);
-      l->s[i] = entry;
-      return;
-    }
-  }
-  wasi_strs_push(l, entry);
-}
-
 /* {====================== Configuration ======================} */
 
 wb_wasi_config_t *wb_wasi_config_new(void) {
   wb_wasi_config_t *cfg = ut_calloc(1, sizeof *cfg);
-  cfg->stdio[0] = 0;
-  cfg->stdio[1] = 1;
-  cfg->stdio[2] = 2;
+  cfg->wait_limit_ns = UINT64_MAX;
+  wb_wasi_config_set_stdio(cfg, 0, 1, 2);
   return cfg;
 }
 
@@ -75,16 +48,11 @@ void wb_wasi_config_delete(wb_wasi_config_t *cfg) {
 
 void wb_wasi_config_set_args(wb_wasi_config_t *cfg, size_t argc, const char *const *argv) {
   wasi_strs_free(&cfg->args);
-  for (size_t i = 0; i < argc; i++) wasi_strs_push(&cfg->args, ut_strndup(argv[i], strlen(argv[i])));
+  for (size_t i = 0; i < argc; i++) wasi_strs_add(&cfg->args, argv[i], strlen(argv[i]));
 }
 
 void wb_wasi_config_set_env(wb_wasi_config_t *cfg, const char *name, const char *value) {
-  size_t nl = strlen(name), vl = strlen(value);
-  char *e = ut_malloc(nl + vl + 2);
-  memcpy(e, name, nl);
-  e[nl] = '=';
-  memcpy(e + nl + 1, value, vl + 1);
-  env_put(&cfg->env, e);
+  wasi_strs_set_env(&cfg->env, name, strlen(name), value, strlen(value));
 }
 
 void wb_wasi_config_inherit_env(wb_wasi_config_t *cfg) { cfg->inherit_env = true; }
@@ -92,10 +60,24 @@ void wb_wasi_config_allow_clocks(wb_wasi_config_t *cfg, bool allow) { cfg->clock
 void wb_wasi_config_allow_random(wb_wasi_config_t *cfg, bool allow) { cfg->random = allow; }
 
 void wb_wasi_config_set_stdio(wb_wasi_config_t *cfg, int in_fd, int out_fd, int err_fd) {
-  cfg->stdio[0] = in_fd;
-  cfg->stdio[1] = out_fd;
-  cfg->stdio[2] = err_fd;
+  cfg->stdio[0] = (wasi_stdio_t){.kind = WASI_FD_HOST, .host = in_fd};
+  cfg->stdio[1] = (wasi_stdio_t){.kind = WASI_FD_HOST, .host = out_fd};
+  cfg->stdio[2] = (wasi_stdio_t){.kind = WASI_FD_HOST, .host = err_fd};
 }
+
+void wb_wasi_config_stdin_bytes(wb_wasi_config_t *cfg, const uint8_t *data, size_t len) {
+  cfg->stdio[0] = (wasi_stdio_t){.kind = WASI_FD_INPUT, .host = -1, .data = data, .len = len};
+}
+
+void wb_wasi_config_stdout_fn(wb_wasi_config_t *cfg, wb_wasi_write_fn fn, void *env) {
+  cfg->stdio[1] = (wasi_stdio_t){.kind = WASI_FD_OUTPUT, .host = -1, .fn = fn, .env = env};
+}
+
+void wb_wasi_config_stderr_fn(wb_wasi_config_t *cfg, wb_wasi_write_fn fn, void *env) {
+  cfg->stdio[2] = (wasi_stdio_t){.kind = WASI_FD_OUTPUT, .host = -1, .fn = fn, .env = env};
+}
+
+void wb_wasi_config_wait_limit(wb_wasi_config_t *cfg, uint64_t ns) { cfg->wait_limit_ns = ns; }
 
 wb_error_t *wb_wasi_config_preopen_dir(wb_wasi_config_t *cfg, const char *host_path,
                                        const char *guest_path, bool read_only) {
@@ -116,62 +98,109 @@ wb_error_t *wb_wasi_config_preopen_dir(wb_wasi_config_t *cfg, const char *host_p
 
 /* {====================== The WASI state ======================} */
 
-/* Rights of a stdio descriptor: seekable only when the host's is a
-   regular file (wasi-libc's isatty looks for a character device without
-   seek rights). */
-static void add_stdio(wasi_t *w, uint32_t slot, int host, uint64_t io_right) {
+/* Rights every stdio descriptor gets; seeking only comes with a regular
+   file (wasi-libc's isatty looks for a character device without seek
+   rights). */
+#define WASI_RIGHTS_STDIO                                                          \
+  (WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_POLL_FD_READWRITE)
+
+/* Installs a host descriptor as stdio slot; the slot stays closed when
+   host is negative or not open. */
+static void add_host_stdio(wasi_t *w, uint32_t slot, int host, uint64_t io_right) {
   struct stat st;
-  if (host < 0 || fstat(host, &st) < 0) return; /* the slot stays closed */
-  uint8_t type = wasi_filetype(st.st_mode);
-  uint64_t r = io_right | WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_FILESTAT_GET |
-               WASI_RIGHT_POLL_FD_READWRITE;
-  if (type == WASI_FILETYPE_REGULAR_FILE)
-    r |= WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_ADVISE;
-  wasi_fd_put(w, slot, host, false, type, r, 0);
+  if (host < 0 || fstat(host, &st) < 0) return;
+  wasi_fd_t f = {.kind = WASI_FD_HOST, .host = host, .filetype = wasi_filetype(st.st_mode),
+                 .rights = io_right | WASI_RIGHTS_STDIO};
+  if (f.filetype == WASI_FILETYPE_REGULAR_FILE)
+    f.rights |= WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL | WASI_RIGHT_FD_ADVISE;
+  wasi_fd_put(w, slot, &f);
 }
 
-/* Builds the environment: inherited first, explicit entries win. */
+/* Installs what the configuration says for stdio slot. Memory-backed
+   slots look like pipes: filetype unknown, no seek rights, no fstat. */
+static void add_stdio(wasi_t *w, uint32_t slot, const wasi_stdio_t *s) {
+  uint64_t io_right = slot == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+  if (s->kind == WASI_FD_HOST) {
+    add_host_stdio(w, slot, s->host, io_right);
+    return;
+  }
+  wasi_fd_t f = {.kind = s->kind, .host = -1, .filetype = WASI_FILETYPE_UNKNOWN,
+                 .rights = io_right | WASI_RIGHTS_STDIO};
+  if (s->kind == WASI_FD_INPUT) {
+    f.mem.in.data = s->data;
+    f.mem.in.len = s->len;
+  } else {
+    f.mem.out.fn = s->fn;
+    f.mem.out.env = s->env;
+  }
+  wasi_fd_put(w, slot, &f);
+}
+
+/* Builds the environment: inherited first, explicit entries win. Without
+   inherited entries the configured list (names already unique) moves as
+   it is. */
 static void build_env(wasi_t *w, wb_wasi_config_t *cfg) {
-  if (cfg->inherit_env)
-    for (char **e = environ; e && *e; e++)
-      if (strchr(*e, '=')) env_put(&w->env, ut_strndup(*e, strlen(*e)));
+  if (!cfg->inherit_env) {
+    w->env = cfg->env;
+    cfg->env = (wasi_strs_t){0};
+    return;
+  }
+  for (char **e = environ; e && *e; e++) {
+    const char *eq = strchr(*e, '=');
+    if (eq) wasi_strs_set_env(&w->env, *e, (size_t)(eq - *e), eq + 1, strlen(eq + 1));
+  }
   for (size_t i = 0; i < cfg->env.n; i++) {
-    env_put(&w->env, cfg->env.s[i]);
-    cfg->env.s[i] = NULL;
+    const char *s = wasi_strs_at(&cfg->env, i);
+    const wasi_str_t *e = &cfg->env.e[i];
+    wasi_strs_set_env(&w->env, s, e->keylen, s + e->keylen + 1, e->len - e->keylen - 1);
   }
 }
 
-wb_error_t *wb_wasi_new(wb_store_t *store, wb_wasi_config_t *cfg, wb_wasi_t **out) {
-  *out = NULL;
-  if (!store || !cfg) {
-    wb_wasi_config_delete(cfg);
-    return ut_error_new(WB_ERROR_USAGE, SIZE_MAX, "wb_wasi_new: NULL store or config");
-  }
-  wasi_t *w = ut_calloc(1, sizeof *w);
-  w->store = store;
-  w->clocks = cfg->clocks;
-  w->random = cfg->random;
-  w->args = cfg->args;
-  cfg->args = (wasi_strs_t){0};
-  build_env(w, cfg);
-  add_stdio(w, 0, cfg->stdio[0], WASI_RIGHT_FD_READ);
-  add_stdio(w, 1, cfg->stdio[1], WASI_RIGHT_FD_WRITE);
-  add_stdio(w, 2, cfg->stdio[2], WASI_RIGHT_FD_WRITE);
+/* The CLOCK_MONOTONIC time ns from now, saturating; UINT64_MAX for none. */
+static uint64_t wait_deadline(uint64_t ns) {
+  if (ns == UINT64_MAX) return UINT64_MAX;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts); /* the vDSO: no system call */
+  uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  return ns < UINT64_MAX - now ? now + ns : UINT64_MAX - 1;
+}
+
+/* Moves the configured preopens into w; false (cfg's left untouched for
+   its delete) when the table is full. */
+static bool add_preopens(wasi_t *w, wb_wasi_config_t *cfg) {
   for (size_t i = 0; i < cfg->npre; i++) {
     const wasi_preopen_t *p = &cfg->pre[i];
     uint64_t r = p->read_only ? WASI_RIGHTS_READ_ONLY : WASI_RIGHTS_ALL;
     int64_t fd = wasi_fd_add(w, p->host, true, WASI_FILETYPE_DIRECTORY, r, r);
     if (fd < 0) { /* 65533 preopens: refuse rather than lose one */
-      for (size_t j = i; j < cfg->npre; j++) close(cfg->pre[j].host), free(cfg->pre[j].guest);
-      cfg->npre = 0;
-      wb_wasi_config_delete(cfg);
-      wb_wasi_delete(w);
-      return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "too many preopened directories");
+      memmove(cfg->pre, cfg->pre + i, (cfg->npre - i) * sizeof *cfg->pre);
+      cfg->npre -= i;
+      return false;
     }
     w->fds[fd].preopen = p->guest;
   }
   cfg->npre = 0; /* descriptors and names now belong to w */
+  return true;
+}
+
+wb_error_t *wb_wasi_new(wb_store_t *store, wb_wasi_config_t *cfg, wb_wasi_t **out) {
+  (void)store; /* a state serves whichever store's guests it is linked to */
+  *out = NULL;
+  if (!cfg) return ut_error_new(WB_ERROR_USAGE, SIZE_MAX, "wb_wasi_new: NULL config");
+  wasi_t *w = ut_calloc(1, sizeof *w);
+  w->clocks = cfg->clocks;
+  w->random = cfg->random;
+  w->wait_until = wait_deadline(cfg->wait_limit_ns);
+  w->args = cfg->args;
+  cfg->args = (wasi_strs_t){0};
+  build_env(w, cfg);
+  for (uint32_t i = 0; i < 3; i++) add_stdio(w, i, &cfg->stdio[i]);
+  bool ok = add_preopens(w, cfg);
   wb_wasi_config_delete(cfg);
+  if (!ok) {
+    wb_wasi_delete(w);
+    return ut_error_new(WB_ERROR_RESOURCE, SIZE_MAX, "too many preopened directories");
+  }
   *out = w;
   return NULL;
 }
@@ -189,27 +218,23 @@ void wb_wasi_delete(wb_wasi_t *w) {
 
 /* *count = number of strings, *size = bytes of them with terminators. */
 static uint16_t strs_sizes(const wasi_strs_t *l, wasi_mem_t *m, const wb_val_t *a) {
-  uint64_t size = 0;
-  for (size_t i = 0; i < l->n; i++) size += strlen(l->s[i]) + 1;
-  if (size > UINT32_MAX || l->n > UINT32_MAX) return WASI_EOVERFLOW;
+  if (l->bytes > UINT32_MAX || l->n > UINT32_MAX) return WASI_EOVERFLOW;
   uint32_t pc = wasi_u32(a, 0), ps = wasi_u32(a, 1);
   if (!wasi_mem_ok(m, pc, 4) || !wasi_mem_ok(m, ps, 4)) return WASI_EFAULT;
   wasi_store_u32(m, pc, (uint32_t)l->n);
-  wasi_store_u32(m, ps, (uint32_t)size);
+  wasi_store_u32(m, ps, (uint32_t)l->bytes);
   return WASI_ESUCCESS;
 }
 
 /* Writes the pointer array at a[0] and the strings at a[1]. */
 static uint16_t strs_get(const wasi_strs_t *l, wasi_mem_t *m, const wb_val_t *a) {
   uint32_t ptrs = wasi_u32(a, 0), buf = wasi_u32(a, 1);
-  uint64_t size = 0;
-  for (size_t i = 0; i < l->n; i++) size += strlen(l->s[i]) + 1;
-  if (!wasi_mem_ok(m, ptrs, (uint64_t)l->n * 4) || !wasi_mem_ok(m, buf, size))
+  if (!wasi_mem_ok(m, ptrs, (uint64_t)l->n * 4) || !wasi_mem_ok(m, buf, l->bytes))
     return WASI_EFAULT;
   for (size_t i = 0; i < l->n; i++) {
-    size_t n = strlen(l->s[i]) + 1;
+    size_t n = l->e[i].len + 1;
     wasi_store_u32(m, ptrs + (uint32_t)i * 4, buf);
-    memcpy(wasi_mem_at(m, buf), l->s[i], n);
+    memcpy(wasi_mem_at(m, buf), wasi_strs_at(l, i), n);
     buf += (uint32_t)n;
   }
   return WASI_ESUCCESS;
@@ -303,18 +328,25 @@ static const wasi_fn_t wasi_fns[] = {
     {"sock_shutdown", "ii", no_sockets},
 };
 
-/* The callback behind every import but proc_exit. */
-static wb_trap_t *wasi_call(void *env, wb_caller_t *caller, const wb_val_t *args, size_t nargs,
-                            wb_val_t *results, size_t nresults) {
-  (void)nargs, (void)nresults;
-  const wasi_bind_t *b = env;
+/* Runs impl on w for one call and turns the outcome into the i32 result
+   or the trap an implementation left. */
+static wb_trap_t *run(const wasi_fn_t *fn, wasi_t *w, wb_caller_t *caller, const wb_val_t *args,
+                      wb_val_t *results) {
   wb_memory_t *mem = wb_caller_memory(caller);
   /* Read the base and size per call: memory.grow between calls changes
      the size, and nothing in a WASI function grows memory. */
   wasi_mem_t m = {.base = mem ? wb_memory_data(mem) : NULL,
                   .size = mem ? wb_memory_data_size(mem) : 0};
-  results[0].of.i32 = b->fn->impl(b->wasi, &m, args);
-  return NULL;
+  results[0].of.i32 = fn->impl(w, &m, args);
+  return m.trap;
+}
+
+/* The callback behind every import of wb_wasi_link but proc_exit. */
+static wb_trap_t *wasi_call(void *env, wb_caller_t *caller, const wb_val_t *args, size_t nargs,
+                            wb_val_t *results, size_t nresults) {
+  (void)nargs, (void)nresults;
+  const wasi_bind_t *b = env;
+  return run(b->fn, b->wasi, caller, args, results);
 }
 
 /* proc_exit(code): ends the guest with an exit trap carrying the code. */
@@ -324,20 +356,57 @@ static wb_trap_t *wasi_proc_exit(void *env, wb_caller_t *caller, const wb_val_t 
   return wb_trap_new_exit(args[0].of.i32);
 }
 
+/* Defines fn in linker with callback cb and env. */
+static wb_error_t *define(wb_linker_t *linker, const wasi_fn_t *fn, wb_func_callback_t cb,
+                          void *env) {
+  wb_valkind_t params[16], result = WB_I32;
+  size_t np = strlen(fn->params);
+  for (size_t k = 0; k < np; k++) params[k] = fn->params[k] == 'I' ? WB_I64 : WB_I32;
+  wb_functype_t *type = wb_functype_new(params, np, &result, fn->impl ? 1 : 0);
+  wb_error_t *err = wb_linker_define_func(linker, WB_WASI_MODULE, fn->name, type,
+                                          fn->impl ? cb : wasi_proc_exit, env, NULL);
+  wb_functype_delete(type);
+  return err;
+}
+
 wb_error_t *wb_wasi_link(wb_wasi_t *w, wb_linker_t *linker) {
   size_t n = UT_COUNTOF(wasi_fns);
   if (!w->binds) w->binds = ut_calloc(n, sizeof *w->binds);
   for (size_t i = 0; i < n; i++) {
-    const wasi_fn_t *fn = &wasi_fns[i];
-    wb_valkind_t params[16], result = WB_I32;
-    size_t np = strlen(fn->params);
-    for (size_t k = 0; k < np; k++) params[k] = fn->params[k] == 'I' ? WB_I64 : WB_I32;
-    wb_functype_t *type = wb_functype_new(params, np, &result, fn->impl ? 1 : 0);
-    w->binds[i] = (wasi_bind_t){.wasi = w, .fn = fn};
-    wb_error_t *err = wb_linker_define_func(linker, WB_WASI_MODULE, fn->name, type,
-                                            fn->impl ? wasi_call : wasi_proc_exit,
-                                            &w->binds[i], NULL);
-    wb_functype_delete(type);
+    w->binds[i] = (wasi_bind_t){.wasi = w, .fn = &wasi_fns[i]};
+    wb_error_t *err = define(linker, &wasi_fns[i], wasi_call, &w->binds[i]);
+    if (err) return err;
+  }
+  return NULL;
+}
+
+/* {====================== The thread's current state ======================} */
+
+/* The state wb_wasi_enter made current on this thread, and the one a
+   call without it sees: all zeros, so no arguments, environment,
+   descriptors, clocks, randomness or waiting. Per thread, so that even
+   this one is never shared. */
+static _Thread_local wasi_t *wasi_current;
+static _Thread_local wasi_t wasi_nothing;
+
+wb_wasi_t *wb_wasi_enter(wb_wasi_t *w) {
+  wasi_t *prev = wasi_current;
+  wasi_current = w;
+  return prev;
+}
+
+/* The callback behind every import of wb_wasi_link_current but proc_exit;
+   env is the table entry. */
+static wb_trap_t *wasi_call_current(void *env, wb_caller_t *caller, const wb_val_t *args,
+                                    size_t nargs, wb_val_t *results, size_t nresults) {
+  (void)nargs, (void)nresults;
+  return run(env, wasi_current ? wasi_current : &wasi_nothing, caller, args, results);
+}
+
+wb_error_t *wb_wasi_link_current(wb_linker_t *linker) {
+  for (size_t i = 0; i < UT_COUNTOF(wasi_fns); i++) {
+    /* The table is read-only; the callback only reads through env. */
+    wb_error_t *err = define(linker, &wasi_fns[i], wasi_call_current, (void *)&wasi_fns[i]);
     if (err) return err;
   }
   return NULL;

@@ -4,8 +4,12 @@
 **
 ** Files, by concern:
 **   wasi.c          configuration, wb_wasi_new/delete, the import table,
+**                   linking to a state or to the thread's current one,
 **                   args/environ, proc_exit, sched_yield, unsupported calls
 **   mem.c           bounds-checked guest memory access, host errno mapping
+**   stream.c        memory-backed stdio: stdin from bytes, stdout and
+**                   stderr through write callbacks
+**   strs.c          argv and environment lists
 **   fd.c            the descriptor table, rights, fd_close/renumber/fdstat/
 **                   prestat
 **   fs.c            operations on open descriptors (read, write, seek, stat,
@@ -135,21 +139,52 @@ enum {
 
 /* {====================== State ======================} */
 
-/* One guest descriptor. host < 0 marks a free slot. */
+/* What is behind a guest descriptor. A zeroed slot is free. */
+enum {
+  WASI_FD_FREE = 0,
+  WASI_FD_HOST,   /* a host descriptor */
+  WASI_FD_INPUT,  /* bytes in memory, read front to back (stdin) */
+  WASI_FD_OUTPUT, /* a write callback (stdout, stderr) */
+};
+
+/* One guest descriptor. Memory-backed ones (INPUT, OUTPUT) keep host at
+   -1, so a host call that slipped through would fail with EBADF rather
+   than act on a real descriptor. */
 typedef struct wasi_fd {
-  int host;             /* host descriptor */
+  uint8_t kind;         /* WASI_FD_* */
   bool owned;           /* closed by wasmbox (false for borrowed stdio) */
   uint8_t filetype;     /* WASI_FILETYPE_* */
   uint16_t fdflags;     /* WASI_FDFLAG_* as last set */
+  int host;             /* host descriptor (HOST), else -1 */
   uint64_t rights;      /* rights_base */
   uint64_t inheriting;  /* rights_inheriting */
   char *preopen;        /* guest name of a preopened directory, else NULL */
   void *dir;            /* DIR * for fd_readdir, opened lazily */
+  union {
+    struct {
+      const uint8_t *data; /* borrowed from the embedder */
+      size_t len, pos;
+    } in;
+    struct {
+      wb_wasi_write_fn fn; /* NULL: output discarded */
+      void *env;
+    } out;
+  } mem;
 } wasi_fd_t;
 
-/* A variable-length list of owned strings. */
+/* A list of strings (argv, or the environment as NAME=VALUE) stored back
+   to back in one buffer (strs.c). */
+typedef struct wasi_str {
+  size_t off;    /* where the string starts in the buffer */
+  size_t len;    /* its length, without the NUL */
+  size_t keylen; /* environment lists: the name's length */
+} wasi_str_t;
+
 typedef struct wasi_strs {
-  char **s;
+  char *buf;           /* the strings, each NUL-terminated */
+  size_t used, bufcap; /* bytes used in buf (replaced entries included) */
+  size_t bytes;        /* bytes of the list's strings, NULs included */
+  wasi_str_t *e;
   size_t n, cap;
 } wasi_strs_t;
 
@@ -160,12 +195,23 @@ typedef struct wasi_preopen {
   bool read_only;
 } wasi_preopen_t;
 
+/* What the configuration puts behind guest descriptor 0, 1 or 2. */
+typedef struct wasi_stdio {
+  uint8_t kind; /* WASI_FD_HOST (host < 0: closed), INPUT or OUTPUT */
+  int host;
+  const uint8_t *data; /* INPUT */
+  size_t len;
+  wb_wasi_write_fn fn; /* OUTPUT */
+  void *env;
+} wasi_stdio_t;
+
 struct wb_wasi_config {
   wasi_strs_t args;
-  wasi_strs_t env;  /* "NAME=VALUE" */
+  wasi_strs_t env;  /* "NAME=VALUE", names unique */
   bool inherit_env;
   bool clocks, random;
-  int stdio[3];
+  uint64_t wait_limit_ns; /* UINT64_MAX: none */
+  wasi_stdio_t stdio[3];
   wasi_preopen_t *pre;
   size_t npre, cappre;
 };
@@ -177,19 +223,24 @@ typedef struct wasi_bind {
 } wasi_bind_t;
 
 struct wb_wasi {
-  wb_store_t *store;
   wasi_strs_t args, env;
   bool clocks, random;
+  uint64_t wait_until; /* poll_oneoff blocks until this CLOCK_MONOTONIC
+                          time at most; UINT64_MAX: no bound */
   wasi_fd_t *fds;
-  uint32_t nfds; /* slots in fds (free ones have host < 0) */
+  uint32_t nfds; /* slots in fds (free ones are zeroed: WASI_FD_FREE) */
   wasi_bind_t *binds;
 };
 typedef struct wb_wasi wasi_t;
 
-/* Guest linear memory as seen by one call. */
+/* Guest linear memory as seen by one call, and that call's way out: an
+   implementation that must end the guest (an output callback refused the
+   bytes, a wait passed the limit) leaves an owned trap here and the
+   shared callback raises it. */
 typedef struct wasi_mem {
   uint8_t *base;
   uint64_t size; /* bytes; 0 when the caller has no memory */
+  wb_trap_t *trap;
 } wasi_mem_t;
 
 typedef uint16_t (*wasi_impl_t)(wasi_t *w, wasi_mem_t *m, const wb_val_t *a);
@@ -234,10 +285,19 @@ static inline uint64_t wasi_u64(const wb_val_t *a, size_t i) { return (uint64_t)
 uint16_t wasi_iovecs(const wasi_mem_t *m, uint32_t iovs, uint32_t n, struct iovec **out,
                      int *count);
 
-/* {====================== Strings (wasi.c) ======================} */
+/* {====================== String lists (strs.c) ======================} */
 
-void wasi_strs_push(wasi_strs_t *l, char *s);
+/* Appends a copy of len bytes at s. */
+void wasi_strs_add(wasi_strs_t *l, const char *s, size_t len);
+/* Sets NAME=VALUE in an environment list, replacing (in place) an entry
+   with the same name. */
+void wasi_strs_set_env(wasi_strs_t *l, const char *name, size_t nlen, const char *value,
+                       size_t vlen);
 void wasi_strs_free(wasi_strs_t *l);
+/* String i of the list. */
+static inline const char *wasi_strs_at(const wasi_strs_t *l, size_t i) {
+  return l->buf + l->e[i].off;
+}
 
 /* {====================== Descriptors (fd.c) ======================} */
 
@@ -248,9 +308,8 @@ wasi_fd_t *wasi_fd_get(wasi_t *w, uint32_t fd, uint64_t need, uint16_t *err);
    stdio's). Returns the guest number, or -1 if the table is full. */
 int64_t wasi_fd_add(wasi_t *w, int host, bool owned, uint8_t filetype, uint64_t rights,
                     uint64_t inheriting);
-/* Installs a host descriptor as guest descriptor slot (stdio). */
-void wasi_fd_put(wasi_t *w, uint32_t slot, int host, bool owned, uint8_t filetype,
-                 uint64_t rights, uint64_t inheriting);
+/* Installs *f as guest descriptor slot (stdio). */
+void wasi_fd_put(wasi_t *w, uint32_t slot, const wasi_fd_t *f);
 /* Closes every descriptor and frees the table. */
 void wasi_fd_free_all(wasi_t *w);
 /* WASI filetype of a host st_mode. */
@@ -263,6 +322,26 @@ uint16_t wasi_fd_fdstat_set_flags(wasi_t *w, wasi_mem_t *m, const wb_val_t *a);
 uint16_t wasi_fd_fdstat_set_rights(wasi_t *w, wasi_mem_t *m, const wb_val_t *a);
 uint16_t wasi_fd_prestat_get(wasi_t *w, wasi_mem_t *m, const wb_val_t *a);
 uint16_t wasi_fd_prestat_dir_name(wasi_t *w, wasi_mem_t *m, const wb_val_t *a);
+
+/* {====================== Memory-backed descriptors (stream.c) ======================} */
+
+/* True when the descriptor's bytes live in memory, not behind a host
+   descriptor: stdin given as bytes, stdout or stderr given as a callback.
+   They behave as pipes: no position (ESPIPE), no host metadata. */
+static inline bool wasi_fd_is_mem(const wasi_fd_t *f) {
+  return f->kind == WASI_FD_INPUT || f->kind == WASI_FD_OUTPUT;
+}
+/* fd_read or fd_write on a memory-backed descriptor: moves the bytes of
+   the guest iovecs at iovs (count n) and stores the count at out. A
+   refusing callback leaves its trap in m->trap. Returns an errno. */
+uint16_t wasi_stream_transfer(wasi_fd_t *f, wasi_mem_t *m, uint32_t iovs, uint32_t n,
+                              uint32_t out);
+/* What poll_oneoff reports for a memory-backed descriptor, which is
+   always ready: the bytes left to read, and whether input is at its end. */
+uint64_t wasi_stream_available(const wasi_fd_t *f, bool *hangup);
+/* fd_filestat_get on a memory-backed descriptor (no host file: zeros but
+   the type); false when out is outside guest memory. */
+bool wasi_stream_filestat(wasi_mem_t *m, uint32_t out, const wasi_fd_t *f);
 
 /* {====================== File operations (fs.c) ======================} */
 

@@ -107,7 +107,10 @@ typedef struct guest {
   wb_instance_t *inst;
   bool trapped;
   char trap_msg[256];
+  struct guest *next; /* every guest made, freed at the end (their instances live in store) */
 } guest_t;
+
+static guest_t *guests;
 
 /* Calls export name with i32 arguments; returns its i32 result (0 for a
    void export). A trap sets g->trapped. */
@@ -152,6 +155,8 @@ static int32_t put(guest_t *g, const void *p, size_t n) {
 /* A fresh instance of the base template. */
 static guest_t *guest_new(void) {
   guest_t *g = calloc(1, sizeof *g);
+  g->next = guests;
+  guests = g;
   wb_error_t *err = wb_template_instantiate(base, store, &g->inst);
   if (err) {
     fprintf(stderr, "instantiate: %s\n", wb_error_message(err));
@@ -800,5 +805,10 @@ int main(int argc, char **argv) {
                            test_limits, test_tofixed, test_quickjs};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) tests[i]();
   printf("js_guest: %d passed, %d failed\n", test_passed, test_failed);
+  while (guests) {
+    guest_t *next = guests->next;
+    free(guests);
+    guests = next;
+  }
   return test_failed ? 1 : 0;
 }
