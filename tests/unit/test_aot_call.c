@@ -14,62 +14,9 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "wat.h"
 #include "wasmbox.h"
 
-/* Assembles wat with wat2wasm into a fresh buffer (*len bytes); NULL on
-   failure, with the tool's output on stderr. */
-static uint8_t *assemble(const char *wat, size_t *len) {
-  char dir[] = "/tmp/wb_test_aot_call_XXXXXX";
-  if (!mkdtemp(dir)) return NULL;
-  char in[256], out[256], cmd[700];
-  snprintf(in, sizeof in, "%s/m.wat", dir);
-  snprintf(out, sizeof out, "%s/m.wasm", dir);
-  uint8_t *buf = NULL;
-  FILE *f = fopen(in, "w");
-  if (f) {
-    fputs(wat, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm '%s' -o '%s' 1>&2", in, out);
-    if (system(cmd) == 0 && (f = fopen(out, "rb"))) {
-      fseek(f, 0, SEEK_END);
-      long n = ftell(f);
-      fseek(f, 0, SEEK_SET);
-      buf = malloc(n > 0 ? (size_t)n : 1);
-      *len = fread(buf, 1, n > 0 ? (size_t)n : 0, f);
-      fclose(f);
-    }
-  }
-  unlink(in);
-  unlink(out);
-  rmdir(dir);
-  return buf;
-}
-
-static wb_module_t *compile(wb_engine_t *engine, const char *wat) {
-  size_t len = 0;
-  uint8_t *bytes = assemble(wat, &len);
-  CHECK(bytes != NULL);
-  if (!bytes) return NULL;
-  wb_module_t *m = NULL;
-  wb_error_t *err = wb_module_new(engine, bytes, len, &m);
-  free(bytes);
-  if (err) fprintf(stderr, "wb_module_new: %s\n", wb_error_message(err));
-  CHECK(err == NULL);
-  wb_error_delete(err);
-  return m;
-}
-
-static wb_instance_t *instantiate(wb_linker_t *l, wb_module_t *m) {
-  wb_instance_t *inst = NULL;
-  wb_trap_t *trap = NULL;
-  if (!m) return NULL;
-  wb_error_t *err = wb_linker_instantiate(l, m, &inst, &trap);
-  if (err) fprintf(stderr, "instantiate: %s\n", wb_error_message(err));
-  CHECK(err == NULL && trap == NULL && inst != NULL);
-  wb_error_delete(err);
-  wb_trap_delete(trap);
-  return inst;
-}
 
 static wb_extern_t export_of(wb_instance_t *inst, const char *name) {
   wb_extern_t x = {0};
@@ -152,14 +99,14 @@ static void test_across_instances(void) {
   wb_store_t *s = wb_store_new(e);
   wb_linker_t *l = wb_linker_new(s);
   wb_module_t *lib = compile(e, lib_wat), *user = compile(e, user_wat);
-  wb_instance_t *a1 = instantiate(l, lib), *a2 = instantiate(l, lib);
+  wb_instance_t *a1 = instantiate_ok(l, lib), *a2 = instantiate_ok(l, lib);
   if (!a1 || !a2 || !user) goto out;
   set_g(s, a1, 100);
   set_g(s, a2, 200);
   wb_table_t *tab = export_of(a1, "tab").of.table;
   CHECK(wb_linker_define(l, "a", "tab", (wb_extern_t){.kind = WB_EXTERN_TABLE, .of.table = tab}) ==
         NULL);
-  wb_instance_t *u = instantiate(l, user);
+  wb_instance_t *u = instantiate_ok(l, user);
   if (!u) goto out;
   /* Slot 1: the other instance of the same module (same compiled code). */
   put(tab, 1, export_of(a2, "get").of.func);
