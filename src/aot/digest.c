@@ -3,14 +3,10 @@
 ** Digests for the compile cache.
 **
 ** The cache key is a SHA-256 (the module's bytes are untrusted input, so
-** the key must resist collisions made on purpose). It uses OpenSSL's
-** low-level SHA-256 functions, not EVP or the one-shot SHA256(), which
-** since OpenSSL 3.0 goes through EVP: the first EVP digest of a process
-** loads the provider machinery and reads openssl.cnf, about 0.8 ms, a
-** fifth of what loading a cached 1 MiB module used to cost. The low-level
-** functions run the same code (SHA extensions where the CPU has them,
-** about 2 GB/s). Hashing halves on two threads was tried: on a busy
-** machine the second thread waits for a CPU, and loading got slower.
+** the key must resist collisions made on purpose): util/sha256.c, which
+** avoids OpenSSL's EVP start-up and loads libcrypto only when first used.
+** Hashing halves on two threads was tried: on a busy machine the second
+** thread waits for a CPU, and loading got slower.
 **
 ** A cached object's bytes are checked at every load against a 64-bit
 ** checksum recorded when it was compiled (cache.c). That check is against
@@ -22,9 +18,7 @@
 ** reading included.
 */
 #define _GNU_SOURCE
-#define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Init & co: see above */
 #include <errno.h>
-#include <openssl/sha.h>
 #include <xxhash.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,28 +29,13 @@
 
 /* {====================== SHA-256 (the key) ======================} */
 
-void aot_digest(const void *p, size_t n, uint8_t out[32]) {
-  SHA256_CTX c;
-  SHA256_Init(&c);
-  SHA256_Update(&c, p, n);
-  SHA256_Final(out, &c);
-}
+void aot_digest(const void *p, size_t n, uint8_t out[32]) { ut_sha256(p, n, out); }
 
 void aot_digest_parts(const void *const *parts, const size_t *lens, size_t n, uint8_t out[32]) {
-  SHA256_CTX c;
-  SHA256_Init(&c);
-  for (size_t i = 0; i < n; i++) SHA256_Update(&c, parts[i], lens[i]);
-  SHA256_Final(out, &c);
+  ut_sha256_parts(parts, lens, n, out);
 }
 
-void aot_digest_hex(const uint8_t d[32], char out[65]) {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < 32; i++) {
-    out[2 * i] = digits[d[i] >> 4];
-    out[2 * i + 1] = digits[d[i] & 15];
-  }
-  out[64] = 0;
-}
+void aot_digest_hex(const uint8_t d[32], char out[65]) { ut_hex(d, 32, out); }
 
 /* {====================== The checksum (cached objects) ======================} */
 

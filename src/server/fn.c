@@ -4,8 +4,8 @@
 ** settings), admission control, and destruction on the last reference.
 */
 #include "server/fn.h"
+#include "util/util.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,12 +53,9 @@ static void fn_destroy(srv_ref_t *ref) {
 }
 
 static void hash_hex(const uint8_t *code, size_t len, char out[65]) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(code, len, md, &n, EVP_sha256(), NULL);
-  for (unsigned i = 0; i < n && i < 32; i++)
-    snprintf(out + 2 * i, 3, "%02x", md[i]);
-  out[64] = 0;
+  uint8_t md[32];
+  ut_sha256(code, len, md);
+  ut_hex(md, sizeof md, out);
 }
 
 int srv_fn_new(srv_runtime_t *rt, const char *name, srv_kind_t kind, const uint8_t *code,

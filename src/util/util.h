@@ -53,4 +53,11 @@ typedef struct ut_str {
 } ut_str_t;
 void ut_str_printf(ut_str_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* SHA-256 (util/sha256.c; libcrypto, loaded on first use) of p, or of the
+   concatenation of n parts. */
+void ut_sha256(const void *p, size_t n, uint8_t out[32]);
+void ut_sha256_parts(const void *const *parts, const size_t *lens, size_t n, uint8_t out[32]);
+/* Writes the n bytes of d as 2n lower-case hex digits and a NUL into out. */
+void ut_hex(const uint8_t *d, size_t n, char *out);
+
 #endif
