@@ -82,10 +82,17 @@ api_case() {
       '// body: '*) args+=(--body "${line#// body: }") ;;
       '// header: '*) args+=(--header "${line#// header: }") ;;
       '// expect-log: '*) line=${line#// expect-log: }; logs+=("[${line%% *}] ${line#* }") ;;
+      '// include: '*) cat "$DIR/api/lib/${line#// include: }" >>"$TMP/include.js" ;;
     esac
   done <"$f"
+  local run=$f
+  if [ -s "$TMP/include.js" ]; then # the shared checks, then the handler
+    run=$TMP/$(basename "$f")
+    cat "$TMP/include.js" "$f" >"$run"
+    rm -f "$TMP/include.js"
+  fi
   local out err rc why=""
-  out=$("${JS[@]}" "$f" --method "$method" --path "$path" "${args[@]}" 2>"$TMP/stderr")
+  out=$("${JS[@]}" "$run" --method "$method" --path "$path" "${args[@]}" 2>"$TMP/stderr")
   rc=$?
   err=$(cat "$TMP/stderr")
   if [ "$rc" -ne 0 ]; then

@@ -4,26 +4,7 @@
 // promises share one FIFO queue), timers after microtasks, awaiting timers
 // and bodies, and errors in microtask callbacks reported without failing
 // the handler.
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
-
-function throws(fn, name, what) {
-  try {
-    fn();
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected ${name}, nothing was thrown`);
-}
+// include: check.js
 
 const sleep = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 

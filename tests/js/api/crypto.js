@@ -2,26 +2,7 @@
 //
 // crypto.getRandomValues (integer typed arrays only, at most 65536 bytes,
 // fills exactly the view) and crypto.randomUUID (version 4 format).
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
-
-function throws(fn, name, what) {
-  try {
-    fn();
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected ${name}, nothing was thrown`);
-}
+// include: check.js
 
 function randomValues() {
   const a = new Uint8Array(64);

@@ -6,16 +6,7 @@
 // usual. Garbage in cycles, also cycles through frozen objects, must be
 // collected (this handler makes far more of it than the memory limit
 // holds), and what only frozen objects reach must survive collections.
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
+// include: check.js
 
 // Made at module evaluation, so frozen by the snapshot.
 const moduleState = { count: 0, list: [1, 2, 3], text: "module" + "-state" };

@@ -5,26 +5,7 @@
 // runner's private helpers are gone and no helper of the library leaks,
 // interfaces carry their toStringTag, and DOMException behaves as in
 // browsers.
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
-
-function throws(fn, name, what) {
-  try {
-    fn();
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected ${name}, nothing was thrown`);
-}
+// include: check.js
 
 const apis = {
   console: "object",

@@ -4,37 +4,7 @@
 // async iteration) and stream bodies: `body` of requests and responses,
 // Responses made from streams (the handler's own answer included), clones
 // and used bodies.
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
-
-function throws(fn, name, what) {
-  try {
-    fn();
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected ${name}, nothing was thrown`);
-}
-
-async function rejects(promise, name, what) {
-  if (!(promise instanceof Promise)) throw new Error(`${what}: not a promise`);
-  try {
-    await promise;
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected a rejection with ${name}`);
-}
+// include: check.js
 
 const enc = (s) => new TextEncoder().encode(s);
 const fromChunks = (...chunks) =>

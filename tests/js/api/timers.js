@@ -3,26 +3,7 @@
 // setTimeout, setInterval and their clear functions: firing order (delay,
 // then creation), arguments, cancellation, shared ids, intervals that
 // re-arm until cleared, the handler waiting on timers, performance.now.
-
-function show(v) {
-  return v === undefined ? "undefined" : JSON.stringify(v);
-}
-
-function eq(actual, expected, what) {
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
-
-function throws(fn, name, what) {
-  try {
-    fn();
-  } catch (e) {
-    if (e && e.name === name) return e;
-    throw new Error(`${what}: expected ${name}, got ${e && e.name}: ${e && e.message}`);
-  }
-  throw new Error(`${what}: expected ${name}, nothing was thrown`);
-}
+// include: check.js
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
